@@ -1,0 +1,13 @@
+/* cmd — the subcommand implementations that src/cli.c's table points to.
+ * Each group lives in its own src/cmd_<area>.c. */
+#ifndef SHOAL_CMD_H
+#define SHOAL_CMD_H
+
+struct cli;
+
+/* src/cmd_plan.c: reading plans */
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_waves(struct cli *c, int argc, char **argv);
+int cmd_dag(struct cli *c, int argc, char **argv);
+
+#endif
