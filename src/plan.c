@@ -9,6 +9,7 @@
 
 #include "dag.h"
 #include "jsonx.h"
+#include "plan_ld.h"
 
 /* ---------------------------------------------------------------- strv */
 
@@ -149,7 +150,7 @@ int plan_id_valid(const char *id)
 }
 
 /* Why an id is unsafe, for the message. */
-static const char *id_problem(const char *id)
+const char *ld_id_problem(const char *id)
 {
 	size_t n = strlen(id);
 	if (n == 0)
@@ -213,7 +214,7 @@ static uint64_t str_hash(const char *s)
 	return h;
 }
 
-static void idmap_build(struct plan *p)
+void ld_idmap_build(struct plan *p)
 {
 	size_t cap = 16;
 	while (cap < (size_t)p->ntasks * 2 + 2)
@@ -319,16 +320,10 @@ char *plan_expand(const struct plan *p, const struct plan_task *t, const char *t
 	"You are working on task {id}: {title}\n\n{prompt}\n\nOnly change files in: {territory}.\n" \
 	"Commit your work on this branch ({branch}) when you are done."
 
-struct ld {
-	struct plan *p;
-	struct jsonx j;
-	struct diags *d;
-	size_t *dep_off; /* per task, offsets of its depends_on entries (flattened) */
-	size_t **dep_offs;
-};
 
-static void err_at(struct ld *l, const cJSON *node, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void err_at(struct ld *l, const cJSON *node, const char *fmt, ...)
+
+
+void ld_err_at(struct ld *l, const cJSON *node, const char *fmt, ...)
 {
 	struct sbuf b = { 0 };
 	va_list ap;
@@ -339,8 +334,8 @@ static void err_at(struct ld *l, const cJSON *node, const char *fmt, ...)
 	sbuf_free(&b);
 }
 
-static void err_key(struct ld *l, const cJSON *node, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static void err_key(struct ld *l, const cJSON *node, const char *fmt, ...)
+
+void ld_err_key(struct ld *l, const cJSON *node, const char *fmt, ...)
 {
 	struct sbuf b = { 0 };
 	va_list ap;
@@ -352,7 +347,7 @@ static void err_key(struct ld *l, const cJSON *node, const char *fmt, ...)
 }
 
 /* Reports unknown keys (with a suggestion) and duplicate keys of obj. */
-static void check_keys(struct ld *l, const cJSON *obj, const char *where, const char *const *known)
+void ld_check_keys(struct ld *l, const cJSON *obj, const char *where, const char *const *known)
 {
 	size_t nk = 0;
 	while (known[nk])
@@ -364,22 +359,22 @@ static void check_keys(struct ld *l, const cJSON *obj, const char *where, const 
 		if (!ok) {
 			const char *s = util_suggest(c->string, known, nk);
 			if (s)
-				err_key(l, c, "unknown key \"%s\" in %s (did you mean \"%s\"?)", c->string, where, s);
+				ld_err_key(l, c, "unknown key \"%s\" in %s (did you mean \"%s\"?)", c->string, where, s);
 			else
-				err_key(l, c, "unknown key \"%s\" in %s", c->string, where);
+				ld_err_key(l, c, "unknown key \"%s\" in %s", c->string, where);
 			continue;
 		}
 		for (const cJSON *e = obj->child; e != c; e = e->next)
 			if (!strcmp(e->string, c->string)) {
 				int line, col;
 				diag_linecol(l->d->text, l->d->len, jsonx_key_off(&l->j, e), &line, &col);
-				err_key(l, c, "duplicate key \"%s\" in %s (first at line %d)", c->string, where, line);
+				ld_err_key(l, c, "duplicate key \"%s\" in %s (first at line %d)", c->string, where, line);
 				break;
 			}
 	}
 }
 
-static const char *get_str(struct ld *l, const cJSON *obj, const char *key, int *present)
+const char *ld_get_str(struct ld *l, const cJSON *obj, const char *key, int *present)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (present)
@@ -387,15 +382,15 @@ static const char *get_str(struct ld *l, const cJSON *obj, const char *key, int 
 	if (!v || cJSON_IsNull(v))
 		return NULL;
 	if (!cJSON_IsString(v)) {
-		err_at(l, v, "\"%s\" must be a string, not %s", key, jsonx_type_name(v));
+		ld_err_at(l, v, "\"%s\" must be a string, not %s", key, jsonx_type_name(v));
 		return NULL;
 	}
 	return v->valuestring;
 }
 
-static char *dup_str(struct ld *l, const cJSON *obj, const char *key)
+char *ld_dup_str(struct ld *l, const cJSON *obj, const char *key)
 {
-	const char *s = get_str(l, obj, key, NULL);
+	const char *s = ld_get_str(l, obj, key, NULL);
 	return s ? xstrdup(s) : NULL;
 }
 
@@ -405,7 +400,7 @@ static int get_bool(struct ld *l, const cJSON *obj, const char *key, int def)
 	if (!v)
 		return def;
 	if (!cJSON_IsBool(v)) {
-		err_at(l, v, "\"%s\" must be true or false, not %s", key, jsonx_type_name(v));
+		ld_err_at(l, v, "\"%s\" must be true or false, not %s", key, jsonx_type_name(v));
 		return def;
 	}
 	return cJSON_IsTrue(v);
@@ -418,41 +413,41 @@ static int get_int(struct ld *l, const cJSON *obj, const char *key, int def, int
 	if (!v)
 		return def;
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) {
-		err_at(l, v, "\"%s\" must be a whole number, not %s", key,
+		ld_err_at(l, v, "\"%s\" must be a whole number, not %s", key,
 		       cJSON_IsNumber(v) ? "a fraction" : jsonx_type_name(v));
 		return def;
 	}
 	if (v->valuedouble < min) {
-		err_at(l, v, "\"%s\" must be at least %d (got %.0f)", key, min, v->valuedouble);
+		ld_err_at(l, v, "\"%s\" must be at least %d (got %.0f)", key, min, v->valuedouble);
 		return def;
 	}
 	if (v->valuedouble > max) {
-		err_at(l, v, "\"%s\" must be at most %d (got %.0f)", key, max, v->valuedouble);
+		ld_err_at(l, v, "\"%s\" must be at most %d (got %.0f)", key, max, v->valuedouble);
 		return def;
 	}
 	return (int)v->valuedouble;
 }
 
 /* An array of strings (NULL when absent or wrong). */
-static strv get_strv(struct ld *l, const cJSON *obj, const char *key, int nonempty)
+strv ld_get_strv(struct ld *l, const cJSON *obj, const char *key, int nonempty)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!v || cJSON_IsNull(v))
 		return NULL;
 	if (!cJSON_IsArray(v)) {
-		err_at(l, v, "\"%s\" must be an array of strings, not %s", key, jsonx_type_name(v));
+		ld_err_at(l, v, "\"%s\" must be an array of strings, not %s", key, jsonx_type_name(v));
 		return NULL;
 	}
 	int n = cJSON_GetArraySize(v);
 	if (nonempty && n == 0) {
-		err_at(l, v, "\"%s\" must not be empty", key);
+		ld_err_at(l, v, "\"%s\" must not be empty", key);
 		return NULL;
 	}
 	strv out = xcalloc((size_t)n + 1, sizeof *out);
 	int k = 0, bad = 0;
 	for (const cJSON *e = v->child; e; e = e->next) {
 		if (!cJSON_IsString(e)) {
-			err_at(l, e, "\"%s\" must hold only strings, found %s", key, jsonx_type_name(e));
+			ld_err_at(l, e, "\"%s\" must hold only strings, found %s", key, jsonx_type_name(e));
 			bad = 1;
 			continue;
 		}
@@ -493,9 +488,9 @@ static void check_template(struct ld *l, const cJSON *node, const char *what, co
 		if (!ok) {
 			const char *sug = util_suggest(name, placeholders, nk);
 			if (sug)
-				err_at(l, node, "unknown placeholder {%s} in %s (did you mean {%s}?)", name, what, sug);
+				ld_err_at(l, node, "unknown placeholder {%s} in %s (did you mean {%s}?)", name, what, sug);
 			else
-				err_at(l, node, "unknown placeholder {%s} in %s (known: {id} {title} {prompt} "
+				ld_err_at(l, node, "unknown placeholder {%s} in %s (known: {id} {title} {prompt} "
 						"{territory} {branch} {worktree} {deps} {prompt_file} {base}; "
 						"write {{ for a literal brace)",
 				       name, what);
@@ -511,7 +506,7 @@ static void check_regex(struct ld *l, const cJSON *node, const char *what, const
 	if (rc) {
 		char buf[256];
 		regerror(rc, &rx, buf, sizeof buf);
-		err_at(l, node, "invalid regular expression in %s: %s", what, buf);
+		ld_err_at(l, node, "invalid regular expression in %s: %s", what, buf);
 		return;
 	}
 	regfree(&rx);
@@ -524,13 +519,13 @@ static void load_profiles(struct ld *l, const cJSON *agents)
 {
 	struct plan *p = l->p;
 	if (!cJSON_IsObject(agents)) {
-		err_at(l, agents, "\"agents\" must be an object of named profiles, not %s",
+		ld_err_at(l, agents, "\"agents\" must be an object of named profiles, not %s",
 		       jsonx_type_name(agents));
 		return;
 	}
 	for (const cJSON *a = agents->child; a; a = a->next) {
 		if (!plan_id_valid(a->string)) {
-			err_key(l, a, "agent profile name \"%s\" %s", a->string, id_problem(a->string));
+			ld_err_key(l, a, "agent profile name \"%s\" %s", a->string, ld_id_problem(a->string));
 			continue;
 		}
 		struct plan_profile pr = { 0 };
@@ -538,28 +533,28 @@ static void load_profiles(struct ld *l, const cJSON *agents)
 		if (cJSON_IsArray(a)) { /* shorthand: the argv template */
 			int n = cJSON_GetArraySize(a);
 			if (!n)
-				err_at(l, a, "agent profile \"%s\" has an empty command", a->string);
+				ld_err_at(l, a, "agent profile \"%s\" has an empty command", a->string);
 			pr.argv = xcalloc((size_t)n + 1, sizeof *pr.argv);
 			int k = 0;
 			for (const cJSON *e = a->child; e; e = e->next) {
 				if (!cJSON_IsString(e))
-					err_at(l, e, "agent profile \"%s\" command must hold only strings", a->string);
+					ld_err_at(l, e, "agent profile \"%s\" command must hold only strings", a->string);
 				else
 					pr.argv[k++] = xstrdup(e->valuestring);
 			}
 		} else if (cJSON_IsObject(a)) {
 			char *where = xasprintf("agent profile \"%s\"", a->string);
-			check_keys(l, a, where, profile_keys);
+			ld_check_keys(l, a, where, profile_keys);
 			free(where);
 			const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(a, "command");
 			if (!cmd)
-				err_at(l, a, "agent profile \"%s\" has no \"command\" (an argv array such as "
+				ld_err_at(l, a, "agent profile \"%s\" has no \"command\" (an argv array such as "
 					     "[\"my-agent\", \"{prompt}\"])",
 				       a->string);
-			pr.argv = get_strv(l, a, "command", 1);
-			pr.resume = get_strv(l, a, "resume", 1);
-			pr.waiting = get_strv(l, a, "waiting", 0);
-			pr.working_title = dup_str(l, a, "working_title");
+			pr.argv = ld_get_strv(l, a, "command", 1);
+			pr.resume = ld_get_strv(l, a, "resume", 1);
+			pr.waiting = ld_get_strv(l, a, "waiting", 0);
+			pr.working_title = ld_dup_str(l, a, "working_title");
 			pr.idle_after = get_int(l, a, "idle_after", 0, 1, 86400);
 			const cJSON *w = cJSON_GetObjectItemCaseSensitive(a, "waiting");
 			if (pr.waiting)
@@ -569,7 +564,7 @@ static void load_profiles(struct ld *l, const cJSON *agents)
 				check_regex(l, cJSON_GetObjectItemCaseSensitive(a, "working_title"),
 					    "\"working_title\"", pr.working_title);
 		} else {
-			err_at(l, a, "agent profile \"%s\" must be an object or an argv array, not %s",
+			ld_err_at(l, a, "agent profile \"%s\" must be an object or an argv array, not %s",
 			       a->string, jsonx_type_name(a));
 		}
 		const cJSON *cmdnode = cJSON_IsArray(a) ? a : cJSON_GetObjectItemCaseSensitive(a, "command");
@@ -600,7 +595,7 @@ static void check_rel_paths(struct ld *l, const cJSON *obj, const char *key)
 		const char *s = e->valuestring;
 		if (!*s || s[0] == '/' || !strcmp(s, "..") || !strncmp(s, "../", 3) || strstr(s, "/../") ||
 		    (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")))
-			err_at(l, e, "\"%s\" path \"%s\" must be relative to the repository root and stay inside it",
+			ld_err_at(l, e, "\"%s\" path \"%s\" must be relative to the repository root and stay inside it",
 			       key, s);
 	}
 }
@@ -610,39 +605,39 @@ static void load_task(struct ld *l, const cJSON *o, struct plan_task *t)
 	t->line = t->col = 0;
 	diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
 	if (!cJSON_IsObject(o)) {
-		err_at(l, o, "a task must be an object, not %s", jsonx_type_name(o));
+		ld_err_at(l, o, "a task must be an object, not %s", jsonx_type_name(o));
 		return;
 	}
-	check_keys(l, o, "task", task_keys);
+	ld_check_keys(l, o, "task", task_keys);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
 	if (!id) {
-		err_at(l, o, "task has no \"id\"");
+		ld_err_at(l, o, "task has no \"id\"");
 	} else if (!cJSON_IsString(id)) {
-		err_at(l, id, "\"id\" must be a string, not %s", jsonx_type_name(id));
+		ld_err_at(l, id, "\"id\" must be a string, not %s", jsonx_type_name(id));
 	} else {
 		t->id = xstrdup(id->valuestring);
 		if (!plan_id_valid(t->id))
-			err_at(l, id, "task id \"%s\" %s (ids name branches and directories)", t->id,
-			       id_problem(t->id));
+			ld_err_at(l, id, "task id \"%s\" %s (ids name branches and directories)", t->id,
+			       ld_id_problem(t->id));
 	}
-	t->title = dup_str(l, o, "title");
-	t->prompt = dup_str(l, o, "prompt");
+	t->title = ld_dup_str(l, o, "title");
+	t->prompt = ld_dup_str(l, o, "prompt");
 	if (t->prompt && strlen(t->prompt) > PLAN_PROMPT_MAX)
-		err_at(l, cJSON_GetObjectItemCaseSensitive(o, "prompt"),
+		ld_err_at(l, cJSON_GetObjectItemCaseSensitive(o, "prompt"),
 		       "prompt of task \"%s\" is %zu bytes, over the 1 MiB limit", t->id ? t->id : "?",
 		       strlen(t->prompt));
-	t->depends_on = get_strv(l, o, "depends_on", 0);
-	t->territory = get_strv(l, o, "territory", 0);
+	t->depends_on = ld_get_strv(l, o, "depends_on", 0);
+	t->territory = ld_get_strv(l, o, "territory", 0);
 	check_rel_paths(l, o, "territory");
-	t->agent = dup_str(l, o, "agent");
-	t->command = get_strv(l, o, "command", 1);
-	t->report = dup_str(l, o, "report");
+	t->agent = ld_dup_str(l, o, "agent");
+	t->command = ld_get_strv(l, o, "command", 1);
+	t->report = ld_dup_str(l, o, "report");
 	if (t->command)
 		for (const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "command")->child; e; e = e->next)
 			check_template(l, e, "\"command\"", e->valuestring);
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(o, "env");
 	if (env && !cJSON_IsObject(env)) {
-		err_at(l, env, "\"env\" must be an object of names to strings, not %s", jsonx_type_name(env));
+		ld_err_at(l, env, "\"env\" must be an object of names to strings, not %s", jsonx_type_name(env));
 	} else if (env) {
 		int n = cJSON_GetArraySize(env), k = 0;
 		t->env = xcalloc((size_t)n + 1, sizeof *t->env);
@@ -653,9 +648,9 @@ static void load_task(struct ld *l, const cJSON *o, struct plan_task *t)
 				okname = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 					 (*c >= '0' && *c <= '9') || *c == '_';
 			if (!okname)
-				err_key(l, e, "environment variable name \"%s\" is not valid", k0);
+				ld_err_key(l, e, "environment variable name \"%s\" is not valid", k0);
 			else if (!cJSON_IsString(e))
-				err_at(l, e, "environment variable \"%s\" must be a string, not %s", k0,
+				ld_err_at(l, e, "environment variable \"%s\" must be a string, not %s", k0,
 				       jsonx_type_name(e));
 			else
 				t->env[k++] = xasprintf("%s=%s", k0, e->valuestring);
@@ -663,51 +658,61 @@ static void load_task(struct ld *l, const cJSON *o, struct plan_task *t)
 	}
 }
 
-/* Resolves dependency ids, reports unknown and self dependencies. */
-static void resolve_deps(struct ld *l, const cJSON *tasks_node)
+/* Resolves task i's dependency ids into indices, reporting unknown and self
+ * dependencies at offs[k] (one offset per entry) or at off when offs is NULL. */
+void ld_resolve_task(struct ld *l, int i, const size_t *offs, size_t off, const char **ids, int nids)
 {
 	struct plan *p = l->p;
-	int nids = 0;
-	const char **ids = xcalloc((size_t)p->ntasks + 1, sizeof *ids);
-	for (int i = 0; i < p->ntasks; i++)
-		if (p->tasks[i].id)
-			ids[nids++] = p->tasks[i].id;
-	int i = 0;
-	for (const cJSON *o = tasks_node->child; o; o = o->next, i++) {
-		struct plan_task *t = &p->tasks[i];
-		size_t n = strv_len(t->depends_on);
-		t->deps = xcalloc(n + 1, sizeof(int));
-		l->dep_offs[i] = xcalloc(n + 1, sizeof(size_t));
-		if (!n)
-			continue;
-		const cJSON *dn = cJSON_GetObjectItemCaseSensitive(o, "depends_on");
-		const cJSON *e = dn ? dn->child : NULL;
-		for (size_t k = 0; k < n; k++, e = e ? e->next : NULL) {
-			const char *d = t->depends_on[k];
-			int j = plan_find(p, d);
-			size_t off = e ? jsonx_off(&l->j, e) : jsonx_off(&l->j, o);
-			if (j < 0) {
-				const char *sug = util_suggest(d, ids, (size_t)nids);
-				if (sug)
-					diag_add(l->d, off, "task \"%s\" depends on unknown task \"%s\" (did you mean \"%s\"?)",
-						 t->id ? t->id : "?", d, sug);
-				else
-					diag_add(l->d, off, "task \"%s\" depends on unknown task \"%s\"",
-						 t->id ? t->id : "?", d);
-				continue;
-			}
-			if (j == i) {
-				diag_add(l->d, off, "task \"%s\" depends on itself", t->id);
-				continue;
-			}
-			l->dep_offs[i][t->ndeps] = off;
+	struct plan_task *t = &p->tasks[i];
+	size_t n = strv_len(t->depends_on);
+	t->deps = xcalloc(n + 1, sizeof(int));
+	l->dep_offs[i] = xcalloc(n + 1, sizeof(size_t));
+	for (size_t k = 0; k < n; k++) {
+		const char *d = t->depends_on[k];
+		size_t at = offs ? offs[k] : off;
+		int j = plan_find(p, d);
+		if (j < 0) {
+			const char *sug = util_suggest(d, ids, (size_t)nids);
+			diag_add(l->d, at, "task \"%s\" depends on unknown task \"%s\"%s%s%s", t->id ? t->id : "?", d,
+				 sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
+		} else if (j == i) {
+			diag_add(l->d, at, "task \"%s\" depends on itself", t->id);
+		} else {
+			l->dep_offs[i][t->ndeps] = at;
 			t->deps[t->ndeps++] = j;
 		}
+	}
+}
+
+/* The ids of all tasks, for suggestions. */
+const char **ld_all_ids(const struct plan *p, int *n)
+{
+	const char **ids = xcalloc((size_t)p->ntasks + 1, sizeof *ids);
+	*n = 0;
+	for (int i = 0; i < p->ntasks; i++)
+		if (p->tasks[i].id)
+			ids[(*n)++] = p->tasks[i].id;
+	return ids;
+}
+
+static void resolve_deps(struct ld *l, const cJSON *tasks_node)
+{
+	int nids, i = 0;
+	const char **ids = ld_all_ids(l->p, &nids);
+	for (const cJSON *o = tasks_node->child; o; o = o->next, i++) {
+		size_t n = strv_len(l->p->tasks[i].depends_on);
+		size_t *offs = xcalloc(n + 1, sizeof *offs);
+		const cJSON *dn = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "depends_on") : NULL;
+		const cJSON *e = dn ? dn->child : NULL;
+		for (size_t k = 0; k < n; k++, e = e ? e->next : NULL)
+			offs[k] = jsonx_off(&l->j, e ? e : o);
+		ld_resolve_task(l, i, offs, 0, ids, nids);
+		free(offs);
 	}
 	free(ids);
 }
 
-static void check_cycles(struct ld *l)
+void ld_check_cycles(struct ld *l)
 {
 	struct plan *p = l->p;
 	struct dag g;
@@ -788,7 +793,7 @@ static void add_profiles(struct plan *p, const struct plan_load_opts *o)
 		profile_copy(&p->profiles[p->nprofiles++], &o->extra_profiles[i]);
 }
 
-static void set_defaults(struct plan *p)
+void ld_set_defaults(struct plan *p)
 {
 	if (!p->name)
 		p->name = base_name_of(p->path);
@@ -802,7 +807,7 @@ static void set_defaults(struct plan *p)
 static void check_tasks(struct ld *l, const cJSON *tasks_node)
 {
 	struct plan *p = l->p;
-	idmap_build(p);
+	ld_idmap_build(p);
 	/* duplicates */
 	int i = 0;
 	for (const cJSON *o = tasks_node->child; o; o = o->next, i++) {
@@ -812,13 +817,13 @@ static void check_tasks(struct ld *l, const cJSON *tasks_node)
 		int first = plan_find(p, t->id);
 		if (first >= 0 && first != i) {
 			const cJSON *idn = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "id") : o;
-			err_at(l, idn ? idn : o, "duplicate task id \"%s\" (first defined at line %d)", t->id,
+			ld_err_at(l, idn ? idn : o, "duplicate task id \"%s\" (first defined at line %d)", t->id,
 			       p->tasks[first].line);
 		}
 		if (p->format == PLAN_FORMAT_SHOAL && !t->command) {
 			const char *ag = t->agent ? t->agent : p->agent;
 			if (!ag) {
-				err_at(l, o, "task \"%s\" has no \"command\" and no agent (set \"agent\" on the "
+				ld_err_at(l, o, "task \"%s\" has no \"command\" and no agent (set \"agent\" on the "
 					     "task or the plan, or give a \"command\")",
 				       t->id);
 			} else if (!plan_profile_find(p, ag) && t->agent) {
@@ -828,10 +833,10 @@ static void check_tasks(struct ld *l, const cJSON *tasks_node)
 				const char *sug = util_suggest(ag, names, (size_t)p->nprofiles);
 				const cJSON *an = cJSON_GetObjectItemCaseSensitive(o, "agent");
 				if (sug)
-					err_at(l, an, "task \"%s\" uses unknown agent \"%s\" (did you mean \"%s\"?)",
+					ld_err_at(l, an, "task \"%s\" uses unknown agent \"%s\" (did you mean \"%s\"?)",
 					       t->id, ag, sug);
 				else
-					err_at(l, an, "task \"%s\" uses unknown agent \"%s\"", t->id, ag);
+					ld_err_at(l, an, "task \"%s\" uses unknown agent \"%s\"", t->id, ag);
 				free(names);
 			}
 		}
@@ -839,43 +844,43 @@ static void check_tasks(struct ld *l, const cJSON *tasks_node)
 			char *br = plan_task_branch(p, t);
 			const char *why = branch_problem(br);
 			if (why)
-				err_at(l, o, "branch name \"%s\" for task \"%s\" %s", br, t->id, why);
+				ld_err_at(l, o, "branch name \"%s\" for task \"%s\" %s", br, t->id, why);
 			free(br);
 		}
 	}
 	resolve_deps(l, tasks_node);
-	check_cycles(l);
+	ld_check_cycles(l);
 }
 
 static void load_shoal(struct ld *l, const cJSON *root)
 {
 	struct plan *p = l->p;
 	if (!cJSON_IsObject(root)) {
-		err_at(l, root, "a plan must be a JSON object with \"tasks\", not %s", jsonx_type_name(root));
+		ld_err_at(l, root, "a plan must be a JSON object with \"tasks\", not %s", jsonx_type_name(root));
 		return;
 	}
-	check_keys(l, root, "plan", plan_keys);
-	p->name = dup_str(l, root, "name");
+	ld_check_keys(l, root, "plan", plan_keys);
+	p->name = ld_dup_str(l, root, "name");
 	if (p->name && !*p->name)
-		err_at(l, cJSON_GetObjectItemCaseSensitive(root, "name"), "\"name\" must not be empty");
-	p->base = dup_str(l, root, "base");
+		ld_err_at(l, cJSON_GetObjectItemCaseSensitive(root, "name"), "\"name\" must not be empty");
+	p->base = ld_dup_str(l, root, "base");
 	if (p->base) {
 		const char *why = branch_problem(p->base);
 		if (why)
-			err_at(l, cJSON_GetObjectItemCaseSensitive(root, "base"), "base branch \"%s\" %s", p->base, why);
+			ld_err_at(l, cJSON_GetObjectItemCaseSensitive(root, "base"), "base branch \"%s\" %s", p->base, why);
 	}
-	p->branch_prefix = dup_str(l, root, "branch_prefix");
+	p->branch_prefix = ld_dup_str(l, root, "branch_prefix");
 	if (p->branch_prefix) {
 		char *probe = xasprintf("%sx", p->branch_prefix);
 		const char *why = branch_problem(probe);
 		if (why)
-			err_at(l, cJSON_GetObjectItemCaseSensitive(root, "branch_prefix"),
+			ld_err_at(l, cJSON_GetObjectItemCaseSensitive(root, "branch_prefix"),
 			       "\"branch_prefix\" \"%s\" does not make valid branch names: the result %s",
 			       p->branch_prefix, why);
 		free(probe);
 	}
 	p->max_workers = get_int(l, root, "max_workers", 4, 1, 1000);
-	const char *mode = get_str(l, root, "mode", NULL);
+	const char *mode = ld_get_str(l, root, "mode", NULL);
 	if (mode) {
 		if (!strcmp(mode, "waves")) {
 			p->mode = PLAN_MODE_WAVES;
@@ -884,20 +889,20 @@ static void load_shoal(struct ld *l, const cJSON *root)
 		} else {
 			static const char *const modes[] = { "waves", "dag" };
 			const char *s = util_suggest(mode, modes, 2);
-			err_at(l, cJSON_GetObjectItemCaseSensitive(root, "mode"),
+			ld_err_at(l, cJSON_GetObjectItemCaseSensitive(root, "mode"),
 			       "\"mode\" must be \"waves\" or \"dag\", not \"%s\"%s%s%s", mode,
 			       s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
 		}
 	}
-	p->agent = dup_str(l, root, "agent");
-	p->validate = dup_str(l, root, "validate");
-	p->prompt_template = dup_str(l, root, "prompt_template");
+	p->agent = ld_dup_str(l, root, "agent");
+	p->validate = ld_dup_str(l, root, "validate");
+	p->prompt_template = ld_dup_str(l, root, "prompt_template");
 	if (p->prompt_template)
 		check_template(l, cJSON_GetObjectItemCaseSensitive(root, "prompt_template"), "\"prompt_template\"",
 			       p->prompt_template);
-	p->setup = dup_str(l, root, "setup");
-	p->copy = get_strv(l, root, "copy", 0);
-	p->symlink = get_strv(l, root, "symlink", 0);
+	p->setup = ld_dup_str(l, root, "setup");
+	p->copy = ld_get_strv(l, root, "copy", 0);
+	p->symlink = ld_get_strv(l, root, "symlink", 0);
 	check_rel_paths(l, root, "copy");
 	check_rel_paths(l, root, "symlink");
 	p->idle_after = get_int(l, root, "idle_after", 5, 1, 86400);
@@ -911,25 +916,25 @@ static void load_shoal(struct ld *l, const cJSON *root)
 		for (int k = 0; k < p->nprofiles; k++)
 			names[k] = p->profiles[k].name;
 		const char *sug = util_suggest(p->agent, names, (size_t)p->nprofiles);
-		err_at(l, cJSON_GetObjectItemCaseSensitive(root, "agent"),
+		ld_err_at(l, cJSON_GetObjectItemCaseSensitive(root, "agent"),
 		       "unknown agent \"%s\"%s%s%s (known: claude, codex, aider, gemini, shell, or a profile "
 		       "in \"agents\")",
 		       p->agent, sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
 		free(names);
 	}
-	set_defaults(p);
+	ld_set_defaults(p);
 	const cJSON *tasks = cJSON_GetObjectItemCaseSensitive(root, "tasks");
 	if (!tasks) {
-		err_at(l, root, "plan has no \"tasks\"");
+		ld_err_at(l, root, "plan has no \"tasks\"");
 		return;
 	}
 	if (!cJSON_IsArray(tasks)) {
-		err_at(l, tasks, "\"tasks\" must be an array, not %s", jsonx_type_name(tasks));
+		ld_err_at(l, tasks, "\"tasks\" must be an array, not %s", jsonx_type_name(tasks));
 		return;
 	}
 	p->ntasks = cJSON_GetArraySize(tasks);
 	if (!p->ntasks) {
-		err_at(l, tasks, "plan has no tasks (\"tasks\" is empty)");
+		ld_err_at(l, tasks, "plan has no tasks (\"tasks\" is empty)");
 		return;
 	}
 	p->tasks = xcalloc((size_t)p->ntasks, sizeof *p->tasks);
@@ -938,204 +943,6 @@ static void load_shoal(struct ld *l, const cJSON *root)
 	for (const cJSON *o = tasks->child; o; o = o->next)
 		load_task(l, o, &p->tasks[i++]);
 	check_tasks(l, tasks);
-}
-
-/* beads: `bd list --json`, an array of issues. */
-static void load_beads(struct ld *l, const cJSON *root)
-{
-	struct plan *p = l->p;
-	p->format = PLAN_FORMAT_BEADS;
-	p->max_workers = 4;
-	p->idle_after = 5;
-	p->agent = xstrdup("claude");
-	set_defaults(p);
-	p->ntasks = cJSON_GetArraySize(root);
-	if (!p->ntasks) {
-		err_at(l, root, "beads export has no issues");
-		return;
-	}
-	p->tasks = xcalloc((size_t)p->ntasks, sizeof *p->tasks);
-	l->dep_offs = xcalloc((size_t)p->ntasks, sizeof *l->dep_offs);
-	int i = 0;
-	for (const cJSON *o = root->child; o; o = o->next, i++) {
-		struct plan_task *t = &p->tasks[i];
-		diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
-		if (!cJSON_IsObject(o)) {
-			err_at(l, o, "a beads issue must be an object, not %s", jsonx_type_name(o));
-			continue;
-		}
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
-		if (!cJSON_IsString(id)) {
-			err_at(l, id ? id : o, "beads issue has no string \"id\"");
-			continue;
-		}
-		t->id = xstrdup(id->valuestring);
-		if (!plan_id_valid(t->id))
-			err_at(l, id, "task id \"%s\" %s (ids name branches and directories)", t->id, id_problem(t->id));
-		t->title = dup_str(l, o, "title");
-		t->prompt = dup_str(l, o, "description");
-		const char *st = get_str(l, o, "status", NULL);
-		t->done = st && !strcmp(st, "closed");
-		const cJSON *deps = cJSON_GetObjectItemCaseSensitive(o, "dependencies");
-		if (deps && !cJSON_IsArray(deps)) {
-			err_at(l, deps, "\"dependencies\" must be an array, not %s", jsonx_type_name(deps));
-			continue;
-		}
-		int nd = deps ? cJSON_GetArraySize(deps) : 0, k = 0;
-		t->depends_on = xcalloc((size_t)nd + 1, sizeof *t->depends_on);
-		/* Only blocking kinds hold work back; parent-child is containment. */
-		for (const cJSON *d = deps ? deps->child : NULL; d; d = d->next) {
-			const cJSON *type = cJSON_GetObjectItemCaseSensitive(d, "type");
-			const cJSON *on = cJSON_GetObjectItemCaseSensitive(d, "depends_on_id");
-			if (!cJSON_IsObject(d) || !cJSON_IsString(on)) {
-				err_at(l, d, "beads dependency needs a string \"depends_on_id\"");
-				continue;
-			}
-			const char *ty = cJSON_IsString(type) ? type->valuestring : "blocks";
-			if (strcmp(ty, "blocks") && strcmp(ty, "conditional-blocks") && strcmp(ty, "waits-for"))
-				continue;
-			t->depends_on[k++] = xstrdup(on->valuestring);
-		}
-	}
-	/* dependency offsets: point at the dependency objects */
-	idmap_build(p);
-	i = 0;
-	const char **ids = xcalloc((size_t)p->ntasks + 1, sizeof *ids);
-	int nids = 0;
-	for (int k = 0; k < p->ntasks; k++)
-		if (p->tasks[k].id)
-			ids[nids++] = p->tasks[k].id;
-	for (const cJSON *o = root->child; o; o = o->next, i++) {
-		struct plan_task *t = &p->tasks[i];
-		size_t n = strv_len(t->depends_on);
-		t->deps = xcalloc(n + 1, sizeof(int));
-		l->dep_offs[i] = xcalloc(n + 1, sizeof(size_t));
-		const cJSON *deps = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "dependencies") : NULL;
-		size_t off = deps ? jsonx_off(&l->j, deps) : jsonx_off(&l->j, o);
-		for (size_t k = 0; k < n; k++) {
-			int j = plan_find(p, t->depends_on[k]);
-			if (j < 0) {
-				const char *sug = util_suggest(t->depends_on[k], ids, (size_t)nids);
-				diag_add(l->d, off, "task \"%s\" depends on unknown task \"%s\"%s%s%s", t->id,
-					 t->depends_on[k], sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
-				continue;
-			}
-			if (j == i) {
-				diag_add(l->d, off, "task \"%s\" depends on itself", t->id);
-				continue;
-			}
-			l->dep_offs[i][t->ndeps] = off;
-			t->deps[t->ndeps++] = j;
-		}
-	}
-	free(ids);
-	/* duplicates */
-	for (int k = 0; k < p->ntasks; k++) {
-		if (!p->tasks[k].id)
-			continue;
-		int first = plan_find(p, p->tasks[k].id);
-		if (first >= 0 && first != k)
-			diag_add(l->d, (size_t)-1, "duplicate task id \"%s\" (lines %d and %d)", p->tasks[k].id,
-				 p->tasks[first].line, p->tasks[k].line);
-	}
-	check_cycles(l);
-}
-
-/* agentops: {"wave": [...], "blocked": [{"id","title","blocked_by"}], "completed": [...]} */
-static void load_agentops(struct ld *l, const cJSON *root)
-{
-	struct plan *p = l->p;
-	p->format = PLAN_FORMAT_AGENTOPS;
-	p->max_workers = 4;
-	p->idle_after = 5;
-	p->agent = xstrdup("claude");
-	static const char *const keys[] = { "wave", "blocked", "completed", NULL };
-	check_keys(l, root, "agentops wave file", keys);
-	set_defaults(p);
-	const char *sect[3] = { "completed", "wave", "blocked" };
-	int total = 0;
-	for (int s = 0; s < 3; s++) {
-		const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, sect[s]);
-		if (a && !cJSON_IsArray(a)) {
-			err_at(l, a, "\"%s\" must be an array, not %s", sect[s], jsonx_type_name(a));
-			continue;
-		}
-		total += a ? cJSON_GetArraySize(a) : 0;
-	}
-	if (l->d->n)
-		return;
-	if (!total) {
-		err_at(l, root, "agentops wave file has no tasks");
-		return;
-	}
-	p->tasks = xcalloc((size_t)total, sizeof *p->tasks);
-	l->dep_offs = xcalloc((size_t)total, sizeof *l->dep_offs);
-	const cJSON **nodes = xcalloc((size_t)total, sizeof *nodes);
-	for (int s = 0; s < 3; s++) {
-		const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, sect[s]);
-		for (const cJSON *o = a ? a->child : NULL; o; o = o->next) {
-			struct plan_task *t = &p->tasks[p->ntasks];
-			nodes[p->ntasks++] = o;
-			diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
-			const cJSON *id = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "id") : NULL;
-			if (!cJSON_IsString(id)) {
-				err_at(l, o, "agentops entry in \"%s\" has no string \"id\"", sect[s]);
-				continue;
-			}
-			t->id = xstrdup(id->valuestring);
-			if (!plan_id_valid(t->id))
-				err_at(l, id, "task id \"%s\" %s (ids name branches and directories)", t->id,
-				       id_problem(t->id));
-			t->title = dup_str(l, o, "title");
-			const char *spec = cJSON_GetObjectItemCaseSensitive(o, "spec_path") ? get_str(l, o, "spec_path", NULL) : NULL;
-			if (spec)
-				t->prompt = xasprintf("Implement the spec in %s.", spec);
-			t->done = s == 0;
-			const cJSON *bb = cJSON_GetObjectItemCaseSensitive(o, "blocked_by");
-			if (cJSON_IsString(bb)) {
-				t->depends_on = xcalloc(2, sizeof *t->depends_on);
-				t->depends_on[0] = xstrdup(bb->valuestring);
-			} else if (bb) {
-				t->depends_on = get_strv(l, o, "blocked_by", 0);
-			}
-		}
-	}
-	idmap_build(p);
-	const char **ids = xcalloc((size_t)p->ntasks + 1, sizeof *ids);
-	int nids = 0;
-	for (int k = 0; k < p->ntasks; k++)
-		if (p->tasks[k].id)
-			ids[nids++] = p->tasks[k].id;
-	for (int i = 0; i < p->ntasks; i++) {
-		struct plan_task *t = &p->tasks[i];
-		size_t n = strv_len(t->depends_on);
-		t->deps = xcalloc(n + 1, sizeof(int));
-		l->dep_offs[i] = xcalloc(n + 1, sizeof(size_t));
-		const cJSON *bb = cJSON_IsObject(nodes[i]) ? cJSON_GetObjectItemCaseSensitive(nodes[i], "blocked_by") : NULL;
-		size_t off = bb ? jsonx_off(&l->j, bb) : jsonx_off(&l->j, nodes[i]);
-		for (size_t k = 0; k < n; k++) {
-			int j = plan_find(p, t->depends_on[k]);
-			if (j < 0) {
-				const char *sug = util_suggest(t->depends_on[k], ids, (size_t)nids);
-				diag_add(l->d, off, "task \"%s\" depends on unknown task \"%s\"%s%s%s", t->id,
-					 t->depends_on[k], sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
-				continue;
-			}
-			if (j == i) {
-				diag_add(l->d, off, "task \"%s\" depends on itself", t->id);
-				continue;
-			}
-			l->dep_offs[i][t->ndeps] = off;
-			t->deps[t->ndeps++] = j;
-		}
-		int first = t->id ? plan_find(p, t->id) : -1;
-		if (first >= 0 && first != i)
-			err_at(l, nodes[i], "duplicate task id \"%s\" (first defined at line %d)", t->id,
-			       p->tasks[first].line);
-	}
-	free(ids);
-	free(nodes);
-	check_cycles(l);
 }
 
 struct plan *plan_parse(const char *path, const char *text, size_t len, const struct plan_load_opts *o,
@@ -1151,11 +958,11 @@ struct plan *plan_parse(const char *path, const char *text, size_t len, const st
 	add_profiles(p, o);
 	const cJSON *root = l.j.root;
 	if (cJSON_IsArray(root))
-		load_beads(&l, root);
+		plan_load_beads(&l, root);
 	else if (cJSON_IsObject(root) && !cJSON_GetObjectItemCaseSensitive(root, "tasks") &&
 		 (cJSON_GetObjectItemCaseSensitive(root, "wave") || cJSON_GetObjectItemCaseSensitive(root, "blocked") ||
 		  cJSON_GetObjectItemCaseSensitive(root, "completed")))
-		load_agentops(&l, root);
+		plan_load_agentops(&l, root);
 	else
 		load_shoal(&l, root);
 	for (int i = 0; l.dep_offs && i < p->ntasks; i++)
