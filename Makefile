@@ -120,6 +120,8 @@ install: shoal
 	for f in themes/*.json; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/shoal/themes/; done; true
 	@if [ -d assets/agents ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/agents && \
 	    install -m 755 assets/agents/* $(DESTDIR)$(PREFIX)/share/shoal/agents/; fi
+	@if [ -d assets/roles ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/roles && \
+	    install -m 644 assets/roles/*.md $(DESTDIR)$(PREFIX)/share/shoal/roles/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/shoal $(DESTDIR)$(PREFIX)/share/man/man1/shoal.1

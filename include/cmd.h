@@ -10,4 +10,9 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_waves(struct cli *c, int argc, char **argv);
 int cmd_dag(struct cli *c, int argc, char **argv);
 
+/* src/cmd_orch.c: starter plans and the control-socket clients */
+int cmd_new(struct cli *c, int argc, char **argv);
+int cmd_mark(struct cli *c, int argc, char **argv);
+int cmd_send(struct cli *c, int argc, char **argv);
+
 #endif
