@@ -1,0 +1,151 @@
+/* orch — the task lifecycle engine: which tasks may start (the DAG's ready
+ * set, wave gating, the max_workers queue in plan order), the transitions of
+ * every task (each one checked against task.h's table, logged to
+ * .shoal/logs/events.jsonl, handed to the UI, and persisted to
+ * .shoal/state.json), marks, stop / skip / restart / retry, and the merge
+ * sequence (dependency order, one at a time, stopped by a conflict or a
+ * failed validation).
+ *
+ * It owns no process and no repository: worktrees, processes and merges go
+ * through struct orch_ops, implemented by the git engine (worktrees, merges:
+ * asynchronous, completed by orch_worktree_done / orch_merge_done when the
+ * git worker posts its result) and the terminal engine (spawn in a PTY, kill;
+ * exits reported with orch_exited; status signals with orch_status). Every
+ * call happens on the event-loop thread.
+ *
+ * Waves mode: nothing starts until the operator opens a wave (orch_next_wave,
+ * key n); wave k+1 can be opened once every task of wave k is merged or
+ * skipped (auto_advance opens it by itself). DAG mode: after the first
+ * orch_next_wave, a task starts as soon as all its dependencies are merged
+ * or skipped. Either way at most max_workers tasks are live (starting,
+ * running, idle, waiting-input); the others wait in plan order.
+ *
+ * Environment of every agent: the parent's, without CLAUDECODE (a child
+ * claude refuses to start inside another Claude Code session), plus
+ *   SHOAL_TASK_ID SHOAL_TASK_TITLE SHOAL_WORKTREE SHOAL_BRANCH SHOAL_BASE
+ *   SHOAL_PLAN SHOAL_REPO SHOAL_PROMPT_FILE
+ * then the task's own "env" entries. The expanded prompt is also written to
+ * .shoal/prompts/<id>.md ({prompt_file}). */
+#ifndef SHOAL_ORCH_H
+#define SHOAL_ORCH_H
+
+#include <stdint.h>
+
+#include "dag.h"
+#include "plan.h"
+#include "state.h"
+#include "status.h"
+#include "task.h"
+#include "util.h"
+
+struct orch_ops {
+	void *ud;
+	/* Creates the task's worktree and branch from the base tip (fresh: an
+	 * existing one is discarded first: retry from scratch). Asynchronous:
+	 * completes with orch_worktree_done(). -1 with e if it cannot start. */
+	int (*start_worktree)(void *ud, int task, const char *branch, int fresh, struct err *e);
+	/* Starts argv in cwd with env (the complete environment) in a PTY;
+	 * returns its pid in *pid. */
+	int (*spawn)(void *ud, int task, char *const *argv, char *const *env, const char *cwd,
+		     int *pid, struct err *e);
+	/* Sends sig to the task's process. */
+	void (*kill)(void *ud, int task, int pid, int sig);
+	/* Merges the task's branch into the base: preview, merge commit,
+	 * validation, ref update (git engine). Asynchronous: completes with
+	 * orch_merge_done(). -1 with e if it cannot start. */
+	int (*merge)(void *ud, int task, const char *branch, struct err *e);
+	/* Optional: every transition, after it is persisted. */
+	void (*event)(void *ud, const struct task_event *ev);
+};
+
+struct orch_paths {
+	const char *shoal_dir; /* <repo>/.shoal (created if missing) */
+	const char *repo;      /* the main worktree's root (SHOAL_REPO) */
+	const char *plan_path; /* as recorded in state.json */
+	const char *plan_hash; /* state_hash_file() of the plan */
+};
+
+struct orch_task {
+	enum task_state st;
+	char *branch;
+	char *worktree;   /* once created */
+	int pid;          /* live process, 0 = none */
+	int manual;       /* started by hand: ignores the wave gate */
+	int fresh;        /* next worktree must be made anew (retry) */
+	enum status_mark mark;
+	int mark_alive;
+	int64_t mark_ms;
+};
+
+struct orch {
+	struct plan *plan; /* borrowed */
+	struct dag g;
+	struct orch_ops ops;
+	struct orch_task *t;
+	struct state st;
+	char *shoal_dir, *repo, *plan_path;
+	char *state_path, *events_path;
+	int wave_open;     /* waves mode: highest wave opened by the operator */
+	int started;       /* dag mode: the run was started */
+	int *mq;           /* merge queue (task indices, in order) */
+	int nmq;
+	int merging;       /* task being merged, or -1 */
+	const char *const *environ_base; /* NULL = environ */
+	const char *path_env;            /* PATH used to find programs; NULL = getenv */
+	struct err last_err; /* the last persistence / ops error, for the UI */
+	int nerrors;
+};
+
+/* Sets up the engine for plan p: loads .shoal/state.json if there is one
+ * (another plan's state, or a corrupt file, is an error and is left alone),
+ * turns tasks that were live into "interrupted" and half-done merges back
+ * into "done", and saves the state. */
+int orch_init(struct orch *o, struct plan *p, const struct orch_ops *ops,
+	      const struct orch_paths *paths, struct err *e);
+void orch_free(struct orch *o);
+
+/* Opens the next wave (waves mode) or starts the run (dag mode), then
+ * schedules. -1 with e when the current wave is not finished yet or all
+ * waves are done. */
+int orch_next_wave(struct orch *o, struct err *e);
+/* Starts what may start, up to max_workers. Called after every change by
+ * the functions below; callable any time. */
+void orch_schedule(struct orch *o);
+/* Starts task i now (key s) if its dependencies are merged or skipped,
+ * beyond the wave gate; it still waits for a free worker. */
+int orch_start(struct orch *o, int i, struct err *e);
+
+/* Completions and signals from the engines. */
+void orch_worktree_done(struct orch *o, int i, const char *path, const char *error);
+void orch_exited(struct orch *o, int i, int exit_code, int term_signal);
+/* The status computed by status_eval for a live task (running / idle /
+ * waiting-input transitions). */
+void orch_status(struct orch *o, int i, const struct status_out *s);
+void orch_merge_done(struct orch *o, int i, const char *outcome, const char *commit,
+		     const char *detail);
+
+/* Operator actions. */
+int orch_mark(struct orch *o, int i, enum status_mark m, struct err *e);
+int orch_stop(struct orch *o, int i, struct err *e);
+int orch_skip(struct orch *o, int i, struct err *e);
+int orch_restart(struct orch *o, int i, struct err *e); /* same worktree */
+int orch_retry(struct orch *o, int i, struct err *e);   /* new worktree from the base tip */
+int orch_merge(struct orch *o, int i, struct err *e);
+int orch_merge_wave(struct orch *o, struct err *e);
+
+/* The number of live tasks (starting, running, idle, waiting-input). */
+int orch_live(const struct orch *o);
+/* The lowest wave with a task neither merged nor skipped (nwaves + 1 when
+ * all are). */
+int orch_current_wave(const struct orch *o);
+/* The task index by id, or -1. */
+int orch_find(const struct orch *o, const char *id);
+
+/* The environment of task i's agent (see above); caller frees (strv_free). */
+strv orch_task_env(const struct orch *o, int i, const char *prompt_file);
+/* The argv of task i's agent with placeholders expanded ({prompt} is the
+ * expanded prompt_template); NULL with e when it has no command and no
+ * profile. Caller frees (strv_free). */
+strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct err *e);
+
+#endif
