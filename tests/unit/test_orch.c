@@ -293,7 +293,7 @@ static void test_conflict_stops_sequence(void **st)
 	finish(&f, "a", 0);
 	finish(&f, "b", 0);
 	finish(&f, "c", 0);
-	calls(&f);
+	free(calls(&f));
 	/* Merging d before a is refused. */
 	assert_int_equal(orch_merge_wave(&f.o, &e), 0);
 	CALLS(&f, "merge:0:shoal/t/a;");
@@ -322,7 +322,7 @@ static void test_conflict_stops_sequence(void **st)
 	assert_int_equal(ST(&f, "c"), TASK_DONE);
 	assert_string_equal(state_task_find(&f.o.st, "c")->reason, "merge failed: libgit2: out of disk");
 	/* ... and one that cannot start, too. */
-	calls(&f);
+	free(calls(&f));
 	f.r.fail_merge_start = 1;
 	assert_int_equal(orch_merge(&f.o, IDX(&f, "c"), &e), 0);
 	assert_int_equal(ST(&f, "c"), TASK_DONE);
@@ -353,7 +353,7 @@ static void test_dag_mode_and_manual_start(void **st)
 	CALLS(&f, "wt:0;wt:1;wt:2;");
 	assert_int_equal(orch_next_wave(&f.o, &e), -1);
 	finish(&f, "a", 0);
-	calls(&f);
+	free(calls(&f));
 	assert_int_equal(orch_merge(&f.o, IDX(&f, "a"), &e), 0);
 	orch_merge_done(&f.o, IDX(&f, "a"), "merged", "1", NULL);
 	/* d's only dependency is merged: it starts now, though b and c run. */
@@ -371,10 +371,10 @@ static void test_dag_mode_and_manual_start(void **st)
 	finish(&f, "a", 0);
 	orch_merge(&f.o, IDX(&f, "a"), &e);
 	orch_merge_done(&f.o, IDX(&f, "a"), "merged", "1", NULL);
-	calls(&f);
+	free(calls(&f));
 	assert_int_equal(ST(&f, "d"), TASK_PENDING);
 	finish(&f, "b", 0); /* frees a worker */
-	calls(&f);
+	free(calls(&f));
 	assert_int_equal(orch_start(&f.o, IDX(&f, "d"), &e), 0);
 	CALLS(&f, "wt:3;");
 	assert_int_equal(ST(&f, "d"), TASK_STARTING);
@@ -438,7 +438,7 @@ static void test_marks_stop_skip_retry(void **st)
 	orch_next_wave(&f.o, &e);
 	wt_ready(&f, "a");
 	wt_ready(&f, "b");
-	calls(&f);
+	free(calls(&f));
 	/* Status signals move running / idle / waiting-input. */
 	struct status_out so = { .st = STATUS_IDLE, .reason = "no output for 5 s" };
 	orch_status(&f.o, IDX(&f, "a"), &so);
@@ -489,7 +489,7 @@ static void test_marks_stop_skip_retry(void **st)
 	orch_exited(&f.o, IDX(&f, "b"), 1, 0);
 	assert_int_equal(ST(&f, "b"), TASK_FAILED);
 	wt_ready(&f, "c");
-	calls(&f);
+	free(calls(&f));
 	/* Retry from scratch: a fresh worktree. */
 	assert_int_equal(orch_retry(&f.o, IDX(&f, "b"), &e), 0);
 	assert_int_equal(ST(&f, "b"), TASK_STARTING);
@@ -579,7 +579,7 @@ static void test_resume_and_foreign(void **st)
 	wt_ready(&f, "b"); /* b running, c starting */
 	finish(&f, "c", 0);
 	orch_merge(&f.o, IDX(&f, "c"), &e); /* c merging when shoal dies */
-	calls(&f);
+	free(calls(&f));
 	/* shoal goes away without cleaning up; a new one starts. */
 	orch_free(&f.o);
 	sbuf_free(&f.r.events);
