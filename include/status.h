@@ -63,6 +63,11 @@ struct status_rules {
 	regex_t *busy;
 	char **busy_src;
 	int nbusy;
+	/* Each list also compiled as one alternation "(p1)|(p2)|...", so a line
+	 * costs one regexec instead of one per pattern (has_* = 1 when it
+	 * compiled; otherwise the patterns are tried one by one). */
+	regex_t waiting_all, busy_all;
+	int has_waiting_all, has_busy_all;
 	enum { STATUS_TITLE_NONE, STATUS_TITLE_BRAILLE, STATUS_TITLE_REGEX } title_mode;
 	regex_t title;
 	char *title_src;

@@ -3,6 +3,7 @@
  * knows about each agent's screen (shared/notes/field.md). */
 #include "status.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,10 +151,38 @@ int status_builtin_title_braille(const char *profile)
 
 /* ---- rules ---- */
 
+/* Patterns that are pure ASCII are compiled in the C locale: glibc then
+ * matches bytes, several times faster than in a UTF-8 locale (see
+ * tests/bench/bench_status.c), and for an ASCII pattern the result is the
+ * same on UTF-8 text except that "." steps over a byte instead of a
+ * character. Patterns with non-ASCII characters are compiled in the current
+ * locale, so "[⠀-⣿]" keeps meaning a range of characters. */
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int regcomp_fast(regex_t *re, const char *src)
+{
+	static locale_t c_loc;
+	if (!is_ascii(src))
+		return regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+	if (!c_loc)
+		c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	locale_t old = c_loc ? uselocale(c_loc) : (locale_t)0;
+	int rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+	if (c_loc)
+		uselocale(old);
+	return rc;
+}
+
 static int compile(regex_t *re, const char *src, const char *profile, const char *what,
 		   struct err *e)
 {
-	int rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+	int rc = regcomp_fast(re, src);
 	if (rc) {
 		char msg[256];
 		regerror(rc, re, msg, sizeof msg);
@@ -162,6 +191,19 @@ static int compile(regex_t *re, const char *src, const char *profile, const char
 			       what, src, msg);
 	}
 	return 0;
+}
+
+/* All of src as one alternation; 1 if it compiled. */
+static int compile_all(regex_t *re, const char *const *src, int n)
+{
+	if (n < 2)
+		return 0;
+	struct sbuf b = { 0 };
+	for (int i = 0; i < n; i++)
+		sbuf_printf(&b, "%s(%s)", i ? "|" : "", src[i]);
+	int ok = regcomp_fast(re, b.s) == 0;
+	sbuf_free(&b);
+	return ok;
 }
 
 static int compile_list(const char *const *src, regex_t **res, char ***srcs, int *n,
@@ -195,6 +237,8 @@ int status_rules_init(struct status_rules *r, const char *profile, const char *c
 	    compile_list(status_builtin_busy(profile), &r->busy, &r->busy_src, &r->nbusy, profile,
 			 "busy", e) < 0)
 		goto fail;
+	r->has_waiting_all = compile_all(&r->waiting_all, (const char *const *)r->waiting_src, r->nwaiting);
+	r->has_busy_all = compile_all(&r->busy_all, (const char *const *)r->busy_src, r->nbusy);
 	if (working_title && *working_title) {
 		if (compile(&r->title, working_title, profile, "working_title", e) < 0)
 			goto fail;
@@ -219,6 +263,10 @@ void status_rules_free(struct status_rules *r)
 		regfree(&r->busy[i]);
 		free(r->busy_src[i]);
 	}
+	if (r->has_waiting_all)
+		regfree(&r->waiting_all);
+	if (r->has_busy_all)
+		regfree(&r->busy_all);
 	free(r->waiting);
 	free(r->waiting_src);
 	free(r->busy);
@@ -310,7 +358,7 @@ static void set_reason_line(struct status_out *out, const char *prefix, const ch
 /* Index of the bottom-most line among the last nlines non-blank-trailing
  * lines matching one of res, or -1. */
 static int scan_lines(const struct status_rules *r, const regex_t *res, int nres,
-		      const struct status_in *in)
+		      const regex_t *all, const struct status_in *in)
 {
 	if (!in->lines || nres == 0)
 		return -1;
@@ -321,6 +369,11 @@ static int scan_lines(const struct status_rules *r, const regex_t *res, int nres
 	for (int i = end - 1; i >= begin; i--) {
 		if (!in->lines[i])
 			continue;
+		if (all) {
+			if (regexec(all, in->lines[i], 0, NULL, 0) == 0)
+				return i;
+			continue;
+		}
 		for (int k = 0; k < nres; k++)
 			if (regexec(&res[k], in->lines[i], 0, NULL, 0) == 0)
 				return i;
@@ -380,7 +433,7 @@ void status_eval(const struct status_rules *r, const struct status_in *in,
 
 	/* 3. Waiting-for-input patterns, once the output has settled. */
 	if (quiet >= STATUS_SETTLE_MS) {
-		int i = scan_lines(r, r->waiting, r->nwaiting, in);
+		int i = scan_lines(r, r->waiting, r->nwaiting, r->has_waiting_all ? &r->waiting_all : NULL, in);
 		if (i >= 0) {
 			out->st = STATUS_WAITING;
 			set_reason_line(out, "screen: ", in->lines[i]);
@@ -401,7 +454,7 @@ void status_eval(const struct status_rules *r, const struct status_in *in,
 	}
 
 	/* 5. Busy screen patterns. */
-	int i = scan_lines(r, r->busy, r->nbusy, in);
+	int i = scan_lines(r, r->busy, r->nbusy, r->has_busy_all ? &r->busy_all : NULL, in);
 	if (i >= 0) {
 		out->st = STATUS_RUNNING;
 		set_reason_line(out, "screen: ", in->lines[i]);

@@ -12,4 +12,8 @@ section() { echo; echo "=== $1"; }
 section "plan loading"
 "$build/bench/bench_plan" || rc=1
 
+# --- orchestrator ---
+section "status detection"
+"$build/bench/bench_status" || rc=1
+
 exit $rc

@@ -474,6 +474,16 @@ static void test_utf8_locale(void **st)
 	in.nlines = 1;
 	assert_int_equal(eval(&r, &in, &o), STATUS_RUNNING);
 	status_rules_free(&r);
+	/* A non-ASCII bracket expression keeps its meaning: characters, not
+	 * bytes (compiled in the current locale). */
+	rules(&r, "shell", NULL, "^[\xe2\xa0\x90\xe2\xa0\x82] ", 0);
+	in.lines = NULL;
+	in.nlines = 0;
+	in.title = "\xe2\xa0\x90 working";
+	assert_int_equal(eval(&r, &in, &o), STATUS_RUNNING);
+	in.title = "\xe2\x9c\xb3 resting"; /* U+2733: same lead byte, outside the range */
+	assert_int_equal(eval(&r, &in, &o), STATUS_IDLE);
+	status_rules_free(&r);
 	setlocale(LC_ALL, "C");
 }
 
