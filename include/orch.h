@@ -54,6 +54,8 @@ struct orch_ops {
 	 * validation, ref update (git engine). Asynchronous: completes with
 	 * orch_merge_done(). -1 with e if it cannot start. */
 	int (*merge)(void *ud, int task, const char *branch, struct err *e);
+	/* Writes bytes to the task's PTY, as if typed (`shoal send`). */
+	int (*send)(void *ud, int task, const char *bytes, size_t n, struct err *e);
 	/* Optional: every transition, after it is persisted. */
 	void (*event)(void *ud, const struct task_event *ev);
 };
@@ -75,6 +77,9 @@ struct orch_task {
 	enum status_mark mark;
 	int mark_alive;
 	int64_t mark_ms;
+	int64_t last_input_ms;          /* last input sent to the agent */
+	struct status_activity act;     /* output activity of the current process */
+	struct status_rules rules;      /* the task's profile's status rules */
 };
 
 struct orch {
@@ -132,6 +137,23 @@ int orch_restart(struct orch *o, int i, struct err *e); /* same worktree */
 int orch_retry(struct orch *o, int i, struct err *e);   /* new worktree from the base tip */
 int orch_merge(struct orch *o, int i, struct err *e);
 int orch_merge_wave(struct orch *o, struct err *e);
+
+/* Status signals from the terminal engine, with monotonic now_ms:
+ * orch_output on every read from the task's PTY; orch_input whenever input
+ * is sent to it (keys typed by the operator); orch_evaluate on a timer
+ * (a few times a second is plenty) with the pane's title and screen lines,
+ * which runs status_eval with the task's rules and marks and applies the
+ * result (orch_status). */
+void orch_output(struct orch *o, int i, int64_t now_ms);
+void orch_input(struct orch *o, int i, int64_t now_ms);
+void orch_evaluate(struct orch *o, int i, int64_t now_ms, const char *title,
+		   const char *const *lines, int nlines);
+
+/* The control-socket handler (ctl_handler): mark and send requests from
+ * `shoal mark` / `shoal send`, answered with a message. ud is the orch. */
+struct ctl_req;
+struct ctl_reply;
+void orch_ctl_handle(void *ud, const struct ctl_req *r, struct ctl_reply *reply);
 
 /* The number of live tasks (starting, running, idle, waiting-input). */
 int orch_live(const struct orch *o);

@@ -7,7 +7,8 @@
  *     agent hooks calling it). It holds until the process state changes (a
  *     mark made while the process was alive stops applying when it exits, and
  *     the reverse); a "waiting" mark also ends as soon as input is sent to the
- *     agent (it was answered).
+ *     agent at or after the mark (it was answered). mark_ms and last_input_ms
+ *     must come from the same (monotonic) clock as now_ms.
  *  2. The process: exited with 0 = done; exited non-zero = failed ("exit 3");
  *     killed by a signal = failed ("killed by SIGKILL").
  *  3. Waiting-for-input screen patterns (per profile, POSIX extended regexes)

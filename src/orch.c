@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "ctl.h"
 
 extern char **environ;
 
@@ -137,6 +138,12 @@ int orch_init(struct orch *o, struct plan *p, const struct orch_ops *ops,
 		struct orch_task *t = &o->t[i];
 		struct state_task *s = st_of(o, i);
 		t->branch = plan_task_branch(p, &p->tasks[i]);
+		const struct plan_profile *pr = plan_task_profile(p, &p->tasks[i]);
+		if (status_rules_init(&t->rules, pr ? pr->name : NULL,
+				      pr ? (const char *const *)pr->waiting : NULL,
+				      pr ? pr->working_title : NULL,
+				      pr && pr->idle_after > 0 ? pr->idle_after : p->idle_after, e) < 0)
+			goto fail;
 		t->st = s->st;
 		t->worktree = s->worktree ? xstrdup(s->worktree) : NULL;
 		if (p->tasks[i].done && t->st == TASK_PENDING) {
@@ -176,6 +183,8 @@ void orch_free(struct orch *o)
 		for (int i = 0; i < o->plan->ntasks; i++) {
 			free(o->t[i].branch);
 			free(o->t[i].worktree);
+			if (o->t[i].rules.idle_after_ms)
+				status_rules_free(&o->t[i].rules);
 		}
 	free(o->t);
 	free(o->mq);
@@ -364,6 +373,8 @@ static void spawn_task(struct orch *o, int i)
 		free(why);
 	} else {
 		t->pid = pid;
+		status_activity_start(&t->act, (int64_t)util_now_ms());
+		t->last_input_ms = 0;
 		struct state_task *s = st_of(o, i);
 		s->exit_code = -1;
 		s->term_signal = 0;
@@ -545,7 +556,7 @@ int orch_mark(struct orch *o, int i, enum status_mark m, struct err *e)
 		return -1;
 	t->mark = m;
 	t->mark_alive = t->pid != 0;
-	t->mark_ms = task_now_ms();
+	t->mark_ms = (int64_t)util_now_ms(); /* the clock of orch_input / orch_evaluate */
 	set_statef(o, i, to, "marked %s", status_mark_name(m));
 	auto_merge(o);
 	orch_schedule(o);
@@ -796,4 +807,125 @@ void orch_merge_done(struct orch *o, int i, const char *outcome, const char *com
 			o->wave_open = cur;
 	}
 	orch_schedule(o);
+}
+
+/* ---- status signals ---- */
+
+void orch_output(struct orch *o, int i, int64_t now_ms)
+{
+	struct orch_task *t = &o->t[i];
+	if (t->pid > 0)
+		status_activity_output(&t->act, &t->rules, now_ms);
+}
+
+void orch_input(struct orch *o, int i, int64_t now_ms)
+{
+	o->t[i].last_input_ms = now_ms;
+}
+
+void orch_evaluate(struct orch *o, int i, int64_t now_ms, const char *title,
+		   const char *const *lines, int nlines)
+{
+	struct orch_task *t = &o->t[i];
+	if (t->st != TASK_RUNNING && t->st != TASK_IDLE && t->st != TASK_WAITING)
+		return;
+	struct status_in in = {
+		.now_ms = now_ms, .alive = t->pid > 0, .act = &t->act, .title = title,
+		.lines = lines, .nlines = nlines, .mark = t->mark, .mark_alive = t->mark_alive,
+		.mark_ms = t->mark_ms, .last_input_ms = t->last_input_ms,
+	};
+	struct status_out out;
+	status_eval(&t->rules, &in, &out);
+	orch_status(o, i, &out);
+}
+
+/* ---- the control socket ---- */
+
+static int find_task(struct orch *o, const char *id, struct ctl_reply *rep)
+{
+	int i = plan_find(o->plan, id);
+	if (i >= 0)
+		return i;
+	const char **ids = xcalloc((size_t)o->plan->ntasks + 1, sizeof *ids);
+	for (int k = 0; k < o->plan->ntasks; k++)
+		ids[k] = o->plan->tasks[k].id;
+	const char *s = util_suggest(id, ids, (size_t)o->plan->ntasks);
+	rep->ok = 0;
+	snprintf(rep->msg, sizeof rep->msg, "no task \"%s\" in plan %s%s%s%s", id, o->plan->name,
+		 s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
+	free(ids);
+	return -1;
+}
+
+static int send_to(struct orch *o, int i, const char *bytes, size_t n, struct err *e)
+{
+	struct orch_task *t = &o->t[i];
+	if (!task_state_live(t->st) || t->pid <= 0)
+		return err_set(e, "task %s is not running (it is %s)", o->plan->tasks[i].id,
+			       task_state_name(t->st));
+	if (!o->ops.send)
+		return err_set(e, "sending input is not available");
+	if (o->ops.send(o->ops.ud, i, bytes, n, e) < 0)
+		return -1;
+	orch_input(o, i, (int64_t)util_now_ms());
+	return 0;
+}
+
+void orch_ctl_handle(void *ud, const struct ctl_req *r, struct ctl_reply *rep)
+{
+	struct orch *o = ud;
+	struct err e;
+	rep->ok = 1;
+	rep->msg[0] = 0;
+	if (r->cmd == CTL_MARK) {
+		int i = find_task(o, r->task, rep);
+		if (i < 0)
+			return;
+		if (orch_mark(o, i, r->mark, &e) < 0) {
+			rep->ok = 0;
+			snprintf(rep->msg, sizeof rep->msg, "%s", e.msg);
+			return;
+		}
+		snprintf(rep->msg, sizeof rep->msg, "task %s is %s", r->task, task_state_name(o->t[i].st));
+		return;
+	}
+	if (r->cmd != CTL_SEND)
+		return;
+	struct sbuf b = { 0 };
+	sbuf_adds(&b, r->text ? r->text : "");
+	if (r->enter)
+		sbuf_addc(&b, '\r');
+	if (!r->all) {
+		int i = find_task(o, r->task, rep);
+		if (i >= 0) {
+			if (send_to(o, i, b.s ? b.s : "", b.len, &e) < 0) {
+				rep->ok = 0;
+				snprintf(rep->msg, sizeof rep->msg, "%s", e.msg);
+			} else {
+				snprintf(rep->msg, sizeof rep->msg, "sent to %s", r->task);
+			}
+		}
+		sbuf_free(&b);
+		return;
+	}
+	int sent = 0, failed = 0;
+	for (int i = 0; i < o->plan->ntasks; i++) {
+		if (!task_state_live(o->t[i].st) || o->t[i].pid <= 0)
+			continue;
+		if (send_to(o, i, b.s ? b.s : "", b.len, &e) < 0)
+			failed++;
+		else
+			sent++;
+	}
+	sbuf_free(&b);
+	if (!sent && !failed) {
+		rep->ok = 0;
+		snprintf(rep->msg, sizeof rep->msg, "no agent is running");
+	} else if (failed) {
+		rep->ok = sent > 0;
+		snprintf(rep->msg, sizeof rep->msg, "sent to %d task%s, failed for %d: %.900s", sent,
+			 sent == 1 ? "" : "s", failed, e.msg);
+	} else {
+		snprintf(rep->msg, sizeof rep->msg, "sent to %d task%s", sent, sent == 1 ? "" : "s");
+	}
 }

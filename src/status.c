@@ -408,7 +408,7 @@ void status_eval(const struct status_rules *r, const struct status_in *in,
 
 	/* 1. Marks, while the process state is the one they were made in. */
 	if (in->mark != STATUS_MARK_NONE && !!in->mark_alive == !!in->alive &&
-	    !(in->mark == STATUS_MARK_WAITING && in->last_input_ms > in->mark_ms)) {
+	    !(in->mark == STATUS_MARK_WAITING && in->last_input_ms && in->last_input_ms >= in->mark_ms)) {
 		enum status st = in->mark == STATUS_MARK_DONE     ? STATUS_DONE
 				 : in->mark == STATUS_MARK_FAILED ? STATUS_FAILED
 								  : STATUS_WAITING;

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "ctl.h"
 #include "orch.h"
 
 struct rec {
@@ -84,6 +85,17 @@ static int r_merge(void *ud, int task, const char *branch, struct err *e)
 	return 0;
 }
 
+static int r_send(void *ud, int task, const char *bytes, size_t n, struct err *e)
+{
+	(void)e;
+	struct rec *r = ud;
+	sbuf_printf(&r->calls, "send:%d:", task);
+	for (size_t k = 0; k < n; k++)
+		sbuf_printf(&r->calls, bytes[k] == '\r' ? "\\r" : "%c", bytes[k]);
+	sbuf_addc(&r->calls, ';');
+	return 0;
+}
+
 static void r_event(void *ud, const struct task_event *ev)
 {
 	struct rec *r = ud;
@@ -113,7 +125,7 @@ static struct plan *parse(const char *text)
 }
 
 static const struct orch_ops ops_tmpl = { .start_worktree = r_wt, .spawn = r_spawn, .kill = r_kill,
-					  .merge = r_merge, .event = r_event };
+					  .merge = r_merge, .send = r_send, .event = r_event };
 
 static int open_orch(struct fx *f, struct err *e)
 {
@@ -667,6 +679,94 @@ static void test_auto_merge_advance(void **st)
 	fx_free(&f);
 }
 
+static void test_status_signals_and_ctl(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, "{\"name\":\"t\",\"max_workers\":2,\"agent\":\"sim\",\"agents\":{\"sim\":{\"command\":[\"sh\"],"
+		    "\"waiting\":[\"\\\\[y/n\\\\] *$\"],\"working_title\":\"working\",\"idle_after\":2}},"
+		    "\"tasks\":[{\"id\":\"alpha\"},{\"id\":\"beta\"},{\"id\":\"gamma\"}]}");
+	orch_next_wave(&f.o, &e);
+	wt_ready(&f, "alpha");
+	wt_ready(&f, "beta");
+	free(calls(&f));
+	int a = IDX(&f, "alpha");
+	int64_t t0 = f.o.t[a].act.start_ms;
+	const char *quiet[] = { "$ sh", "building..." };
+	const char *ask[] = { "$ sh", "Overwrite config? [y/n] " };
+
+	/* Output, then 2 s of silence (the profile's idle_after): idle. */
+	orch_output(&f.o, a, t0 + 100);
+	orch_evaluate(&f.o, a, t0 + 200, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_RUNNING);
+	orch_evaluate(&f.o, a, t0 + 2100, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_IDLE);
+	assert_string_equal(state_task_find(&f.o.st, "alpha")->reason, "no output for 2 s");
+	/* The profile's waiting pattern. */
+	orch_evaluate(&f.o, a, t0 + 2200, NULL, ask, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_WAITING);
+	assert_string_equal(state_task_find(&f.o.st, "alpha")->reason, "screen: \"Overwrite config? [y/n]\"");
+	/* Its working title, while silent. */
+	orch_evaluate(&f.o, a, t0 + 2300, "working on it", quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_RUNNING);
+	/* Sustained output after a silence: running; a single tick: not. */
+	orch_evaluate(&f.o, a, t0 + 9000, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_IDLE);
+	orch_output(&f.o, a, t0 + 9000);
+	orch_evaluate(&f.o, a, t0 + 9100, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_IDLE);
+	for (int k = 1; k <= 12; k++)
+		orch_output(&f.o, a, t0 + 9000 + k * 100);
+	orch_evaluate(&f.o, a, t0 + 10200, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_RUNNING);
+
+	/* shoal mark alpha waiting (a hook): holds while silent... */
+	struct ctl_reply rep;
+	struct ctl_req mark = { .cmd = CTL_MARK, .task = "alpha", .mark = STATUS_MARK_WAITING };
+	orch_ctl_handle(&f.o, &mark, &rep);
+	assert_true(rep.ok);
+	assert_string_equal(rep.msg, "task alpha is waiting-input");
+	int64_t now = (int64_t)util_now_ms();
+	orch_evaluate(&f.o, a, now + 60000, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_WAITING);
+	/* ...until it is answered: shoal send alpha y. */
+	struct ctl_req send = { .cmd = CTL_SEND, .task = "alpha", .text = "y", .enter = 1 };
+	orch_ctl_handle(&f.o, &send, &rep);
+	assert_true(rep.ok);
+	assert_string_equal(rep.msg, "sent to alpha");
+	CALLS(&f, "send:0:y\\r;");
+	orch_evaluate(&f.o, a, now + 60000, NULL, quiet, 2);
+	assert_int_equal(ST(&f, "alpha"), TASK_IDLE);
+
+	/* Errors come back to the client. */
+	mark.task = "alpah";
+	orch_ctl_handle(&f.o, &mark, &rep);
+	assert_false(rep.ok);
+	assert_string_equal(rep.msg, "no task \"alpah\" in plan t (did you mean \"alpha\"?)");
+	send.task = "gamma";
+	orch_ctl_handle(&f.o, &send, &rep);
+	assert_false(rep.ok);
+	assert_string_equal(rep.msg, "task gamma is not running (it is ready)");
+	/* send --all reaches every running agent. */
+	struct ctl_req all = { .cmd = CTL_SEND, .all = 1, .text = "status", .enter = 0 };
+	orch_ctl_handle(&f.o, &all, &rep);
+	assert_true(rep.ok);
+	assert_string_equal(rep.msg, "sent to 2 tasks");
+	CALLS(&f, "send:0:status;send:1:status;");
+	/* mark done over the socket finishes the task and frees its worker. */
+	mark.task = "beta";
+	mark.mark = STATUS_MARK_DONE;
+	orch_ctl_handle(&f.o, &mark, &rep);
+	assert_true(rep.ok);
+	assert_string_equal(rep.msg, "task beta is done");
+	assert_int_equal(ST(&f, "gamma"), TASK_STARTING);
+	/* Evaluating a task that is not live changes nothing. */
+	orch_evaluate(&f.o, IDX(&f, "beta"), now, NULL, ask, 2);
+	assert_int_equal(ST(&f, "beta"), TASK_DONE);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_env_argv_prompt),
 		cmocka_unit_test(test_resume_and_foreign),
 		cmocka_unit_test(test_auto_merge_advance),
+		cmocka_unit_test(test_status_signals_and_ctl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
