@@ -10,9 +10,11 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_waves(struct cli *c, int argc, char **argv);
 int cmd_dag(struct cli *c, int argc, char **argv);
 
-/* src/cmd_orch.c: starter plans and the control-socket clients */
+/* src/cmd_orch.c: starter plans, the control-socket clients, run status */
 int cmd_new(struct cli *c, int argc, char **argv);
 int cmd_mark(struct cli *c, int argc, char **argv);
 int cmd_send(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
 
 #endif

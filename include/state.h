@@ -65,6 +65,8 @@ struct state_task *state_task_get(struct state *s, const char *id);
 /* Sets a string field (frees the old value; v may be NULL). */
 void state_set_str(char **field, const char *v);
 
+/* s as the JSON text state_save writes (no final newline; caller frees). */
+char *state_to_json(const struct state *s);
 /* Writes s to path atomically (updates s->updated_ms). -1 with e on error,
  * the previous file untouched. */
 int state_save(struct state *s, const char *path, struct err *e);

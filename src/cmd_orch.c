@@ -1,15 +1,18 @@
 /* cmd_orch — orchestration subcommands that need no dashboard:
  * `shoal new` (write a starter plan: one task per role or per agent
- * instance, all on one objective), and the control-socket clients
- * `shoal mark` and `shoal send`. */
+ * instance, all on one objective), the control-socket clients `shoal mark`
+ * and `shoal send`, and the readers of .shoal/ `shoal status` and
+ * `shoal log`. */
 #include <cJSON.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
@@ -17,6 +20,7 @@
 #include "cmd.h"
 #include "ctl.h"
 #include "plan.h"
+#include "state.h"
 
 #define NEW_MAX_TASKS 64
 #define NEW_MAX_PER_AGENT 32
@@ -471,4 +475,186 @@ int cmd_send(struct cli *c, int argc, char **argv)
 	rc = request(c, &r);
 	sbuf_free(&text);
 	return rc;
+}
+
+/* ---- shoal status / shoal log ---- */
+
+/* The pid of the shoal holding the repository lock, or 0. */
+static int running_pid(const char *dir)
+{
+	int pid = state_lock_owner(dir);
+	if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+		return pid;
+	return 0;
+}
+
+static void fmt_clock(int64_t ms, char *buf, size_t n)
+{
+	if (ms <= 0) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%H:%M:%S", &tm);
+}
+
+int cmd_status(struct cli *c, int argc, char **argv)
+{
+	const char *json = NULL;
+	const struct cli_flag flags[] = { { "--json", 0, 0, &json } };
+	char *pos[1];
+	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 0, &npos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	char *dir = shoal_dir(c);
+	if (!dir)
+		return EXIT_FAIL;
+	char *path = xasprintf("%s/state.json", dir);
+	struct state s;
+	struct err e;
+	int lr = state_load(&s, path, &e);
+	int pid = running_pid(dir);
+	if (lr <= 0) {
+		rc = lr < 0 ? cli_fail(c, "%s", e.msg)
+			    : cli_fail(c, "no shoal run in this repository (no %s)", path);
+		free(path);
+		free(dir);
+		return rc;
+	}
+	if (json) {
+		char *text = state_to_json(&s);
+		cJSON *j = cJSON_Parse(text);
+		free(text);
+		cJSON_AddNumberToObject(j, "shoal_pid", pid);
+		text = cJSON_Print(j);
+		printf("%s\n", text);
+		free(text);
+		cJSON_Delete(j);
+	} else {
+		char upd[16];
+		fmt_clock(s.updated_ms, upd, sizeof upd);
+		int counts[TASK_NSTATES] = { 0 };
+		int w = 4;
+		for (int i = 0; i < s.ntasks; i++) {
+			counts[s.tasks[i].st]++;
+			int l = (int)strlen(s.tasks[i].id);
+			w = l > w ? l : w;
+		}
+		printf("plan %s, %d task%s, updated %s; ", s.plan_path, s.ntasks, s.ntasks == 1 ? "" : "s", upd);
+		if (pid)
+			printf("shoal is running (pid %d)\n", pid);
+		else
+			printf("no shoal is running\n");
+		for (int i = 0; i < s.ntasks; i++) {
+			const struct state_task *t = &s.tasks[i];
+			struct sbuf d = { 0 };
+			if (t->pid > 0 && task_state_live(t->st) && pid)
+				sbuf_printf(&d, "pid %d", t->pid);
+			if (t->merge_outcome)
+				sbuf_printf(&d, "%s%s%s%.12s", d.len ? ", " : "", t->merge_outcome,
+					    t->merge_commit ? " " : "", t->merge_commit ? t->merge_commit : "");
+			else if (t->reason)
+				sbuf_printf(&d, "%s%s", d.len ? ", " : "", t->reason);
+			printf("  %-*s  %-13s  %s\n", w, t->id, task_state_name(t->st), d.len ? d.s : "");
+			sbuf_free(&d);
+		}
+		struct sbuf sum = { 0 };
+		for (int k = 0; k < TASK_NSTATES; k++)
+			if (counts[k])
+				sbuf_printf(&sum, "%s%d %s", sum.len ? ", " : "", counts[k], task_state_name((enum task_state)k));
+		printf("%s\n", sum.len ? sum.s : "no tasks");
+		sbuf_free(&sum);
+	}
+	state_free(&s);
+	free(path);
+	free(dir);
+	return EXIT_OK;
+}
+
+int cmd_log(struct cli *c, int argc, char **argv)
+{
+	const char *json = NULL, *nval = NULL;
+	const struct cli_flag flags[] = { { "--json", 0, 0, &json }, { "--lines", 'n', 1, &nval } };
+	char *pos[1];
+	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	long last = -1;
+	if (nval) {
+		char *end;
+		errno = 0;
+		last = strtol(nval, &end, 10);
+		if (end == nval || *end || errno || last < 0)
+			return cli_usage_error(c, "-n needs a number of events, not \"%s\"", nval);
+	}
+	if (npos && !plan_id_valid(pos[0]))
+		return cli_fail(c, "\"%s\" is not a valid task id", pos[0]);
+	char *dir = shoal_dir(c);
+	if (!dir)
+		return EXIT_FAIL;
+	char *path = xasprintf("%s/logs/events.jsonl", dir);
+	free(dir);
+	struct err e;
+	size_t len;
+	errno = 0;
+	char *text = util_read_file(path, &len, &e);
+	if (!text) {
+		rc = errno == ENOENT ? cli_fail(c, "no events yet in this repository (no %s)", path)
+				     : cli_fail(c, "%s", e.msg);
+		free(path);
+		return rc;
+	}
+	/* Collect the matching lines, then print the last n. */
+	char **lines = NULL;
+	size_t nl = 0, cap = 0;
+	int lineno = 0;
+	for (char *l = text, *nx; l && *l; l = nx) {
+		nx = strchr(l, '\n');
+		if (nx)
+			*nx++ = 0;
+		lineno++;
+		if (!*l)
+			continue;
+		cJSON *j = cJSON_Parse(l);
+		const cJSON *task = cJSON_GetObjectItemCaseSensitive(j, "task");
+		const cJSON *from = cJSON_GetObjectItemCaseSensitive(j, "from");
+		const cJSON *to = cJSON_GetObjectItemCaseSensitive(j, "to");
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(j, "ms");
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(j, "reason");
+		if (!cJSON_IsString(task) || !cJSON_IsString(from) || !cJSON_IsString(to) || !cJSON_IsNumber(ms) ||
+		    task_state_parse(from->valuestring) < 0 || task_state_parse(to->valuestring) < 0) {
+			fprintf(stderr, "shoal log: %s:%d: not an event line (skipped)\n", path, lineno);
+			cJSON_Delete(j);
+			continue;
+		}
+		if (npos && strcmp(task->valuestring, pos[0])) {
+			cJSON_Delete(j);
+			continue;
+		}
+		struct sbuf b = { 0 };
+		struct task_event ev = { .task = task->valuestring,
+					 .from = (enum task_state)task_state_parse(from->valuestring),
+					 .to = (enum task_state)task_state_parse(to->valuestring),
+					 .time_ms = (int64_t)ms->valuedouble,
+					 .reason = cJSON_IsString(why) ? why->valuestring : NULL };
+		if (json)
+			task_event_json(&ev, &b);
+		else
+			task_event_human(&ev, &b);
+		cJSON_Delete(j);
+		xgrow((void **)&lines, &cap, nl + 1, sizeof *lines);
+		lines[nl++] = sbuf_steal(&b);
+	}
+	size_t from_i = last >= 0 && (size_t)last < nl ? nl - (size_t)last : 0;
+	for (size_t k = 0; k < nl; k++) {
+		if (k >= from_i)
+			fputs(lines[k], stdout);
+		free(lines[k]);
+	}
+	free(lines);
+	free(text);
+	free(path);
+	return EXIT_OK;
 }

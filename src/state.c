@@ -105,7 +105,7 @@ static void add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
-static char *to_json(const struct state *s)
+char *state_to_json(const struct state *s)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "format", STATE_FORMAT);
@@ -176,7 +176,7 @@ static char *dir_of(const char *path)
 int state_save(struct state *s, const char *path, struct err *e)
 {
 	s->updated_ms = task_now_ms();
-	char *text = to_json(s);
+	char *text = state_to_json(s);
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	char *dir = dir_of(path);
 	int rc = -1, fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
