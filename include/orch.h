@@ -25,7 +25,19 @@
  *   SHOAL_TASK_ID SHOAL_TASK_TITLE SHOAL_WORKTREE SHOAL_BRANCH SHOAL_BASE
  *   SHOAL_PLAN SHOAL_REPO SHOAL_PROMPT_FILE
  * then the task's own "env" entries. The expanded prompt is also written to
- * .shoal/prompts/<id>.md ({prompt_file}). */
+ * .shoal/prompts/<id>.md ({prompt_file}).
+ *
+ * Putting it together (the dashboard's main, or a headless `shoal run`):
+ *   state_mkdirs(".shoal") ; state_lock_acquire(&lock, ".shoal")  -- one per repo
+ *   orch_init(&o, plan, &ops, &paths)       -- resumes .shoal/state.json
+ *   ctl_listen(&ctl, ".shoal")              -- after the lock: replaces stale sockets
+ *   loop: poll(ctl_pollfds + PTYs + git worker pipe + ...)
+ *         ctl_handle(&ctl, pfds, n, orch_ctl_handle, &o)
+ *         PTY read -> orch_output ; typed keys -> orch_input
+ *         timer (~4 Hz) -> orch_evaluate(title, screen lines) per live task
+ *         child reaped -> orch_exited ; git results -> orch_worktree_done /
+ *         orch_merge_done ; keys n s m M d x r R S -> orch_* actions
+ *   exit: ctl_close ; orch_free ; state_lock_release */
 #ifndef SHOAL_ORCH_H
 #define SHOAL_ORCH_H
 
@@ -97,6 +109,7 @@ struct orch {
 	int merging;       /* task being merged, or -1 */
 	const char *const *environ_base; /* NULL = environ */
 	const char *path_env;            /* PATH used to find programs; NULL = getenv */
+	int plan_changed;  /* the plan's bytes differ from the last run's (tasks matched by id) */
 	struct err last_err; /* the last persistence / ops error, for the UI */
 	int nerrors;
 };
@@ -134,6 +147,9 @@ int orch_mark(struct orch *o, int i, enum status_mark m, struct err *e);
 int orch_stop(struct orch *o, int i, struct err *e);
 int orch_skip(struct orch *o, int i, struct err *e);
 int orch_restart(struct orch *o, int i, struct err *e); /* same worktree */
+/* Same worktree, with the profile's resume argv (e.g. claude --continue):
+ * for interrupted tasks, so the agent picks up its conversation. */
+int orch_resume(struct orch *o, int i, struct err *e);
 int orch_retry(struct orch *o, int i, struct err *e);   /* new worktree from the base tip */
 int orch_merge(struct orch *o, int i, struct err *e);
 int orch_merge_wave(struct orch *o, struct err *e);

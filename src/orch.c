@@ -129,7 +129,9 @@ int orch_init(struct orch *o, struct plan *p, const struct orch_ops *ops,
 			state_free(&o->st);
 			goto fail;
 		}
-		state_set_str(&o->st.plan_hash, paths->plan_hash); /* the plan may have changed */
+		if (rc == 1 && o->st.plan_hash && strcmp(o->st.plan_hash, paths->plan_hash))
+			o->plan_changed = 1; /* tasks are matched by id */
+		state_set_str(&o->st.plan_hash, paths->plan_hash);
 	} else {
 		state_free(&o->st);
 		state_init(&o->st, paths->plan_path, paths->plan_hash);
@@ -256,12 +258,21 @@ static char *full_prompt(const struct orch *o, int i, const char *prompt_file)
 	return plan_expand(p, &p->tasks[i], tmpl, o->t[i].worktree, prompt_file);
 }
 
-strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct err *e)
+static strv task_argv(const struct orch *o, int i, const char *prompt_file, int resume,
+		      struct err *e)
 {
 	const struct plan *p = o->plan;
 	const struct plan_task *pt = &p->tasks[i];
 	const struct plan_profile *pr = plan_task_profile(p, pt);
 	char *const *tmpl = pt->command ? pt->command : pr ? pr->argv : NULL;
+	if (resume) {
+		if (!pr || !pr->resume || !pr->resume[0]) {
+			err_set(e, "task %s: %s has no resume command; restart it instead", pt->id,
+				pr ? "its agent profile" : "an explicit command");
+			return NULL;
+		}
+		tmpl = pr->resume;
+	}
 	if (!tmpl || !tmpl[0]) {
 		err_set(e, "task %s: no command and no agent profile to run", pt->id);
 		return NULL;
@@ -276,6 +287,11 @@ strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct
 		v[k] = plan_expand(p, &copy, tmpl[k], o->t[i].worktree, prompt_file);
 	free(prompt);
 	return v;
+}
+
+strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct err *e)
+{
+	return task_argv(o, i, prompt_file, 0, e);
 }
 
 static int env_key_is(const char *entry, const char *key)
@@ -342,7 +358,7 @@ static int write_prompt(const struct orch *o, int i, const char *path, struct er
 
 /* ---- starting ---- */
 
-static void spawn_task(struct orch *o, int i)
+static void spawn_task(struct orch *o, int i, int resume)
 {
 	struct orch_task *t = &o->t[i];
 	const struct plan_task *pt = &o->plan->tasks[i];
@@ -358,7 +374,7 @@ static void spawn_task(struct orch *o, int i)
 		free(pf);
 		return;
 	}
-	strv argv = orch_task_argv(o, i, pf, &e);
+	strv argv = task_argv(o, i, pf, resume, &e);
 	if (!argv) {
 		set_state(o, i, TASK_FAILED, e.msg);
 		free(pf);
@@ -378,7 +394,7 @@ static void spawn_task(struct orch *o, int i)
 		struct state_task *s = st_of(o, i);
 		s->exit_code = -1;
 		s->term_signal = 0;
-		set_statef(o, i, TASK_RUNNING, "started %s (pid %d)", argv[0], pid);
+		set_statef(o, i, TASK_RUNNING, "%s %s (pid %d)", resume ? "resumed with" : "started", argv[0], pid);
 	}
 	strv_free(argv);
 	strv_free(env);
@@ -490,7 +506,7 @@ void orch_worktree_done(struct orch *o, int i, const char *path, const char *err
 	free(t->worktree);
 	t->worktree = xstrdup(path);
 	state_set_str(&st_of(o, i)->worktree, path);
-	spawn_task(o, i);
+	spawn_task(o, i, 0);
 	if (o->t[i].st == TASK_FAILED)
 		orch_schedule(o);
 }
@@ -613,21 +629,41 @@ static int check_again(struct orch *o, int i, struct err *e)
 	return 0;
 }
 
-int orch_restart(struct orch *o, int i, struct err *e)
+static int again(struct orch *o, int i, int resume, struct err *e)
 {
 	if (check_again(o, i, e) < 0)
 		return -1;
 	struct orch_task *t = &o->t[i];
 	if (orch_live(o) >= o->plan->max_workers)
 		return err_set(e, "all %d workers are busy; stop a task or wait", o->plan->max_workers);
-	if (!t->worktree)
+	if (!t->worktree) {
+		if (resume)
+			return err_set(e, "task %s has no worktree to resume in", o->plan->tasks[i].id);
 		return orch_retry(o, i, e);
+	}
+	if (resume) {
+		/* Check before leaving the current state. */
+		strv probe = task_argv(o, i, NULL, 1, e);
+		if (!probe)
+			return -1;
+		strv_free(probe);
+	}
 	t->manual = 1;
-	if (set_state(o, i, TASK_STARTING, "restarted in the same worktree") < 0)
+	if (set_state(o, i, TASK_STARTING, resume ? "resuming the agent's session" : "restarted in the same worktree") < 0)
 		return err_set(e, "%s", o->last_err.msg);
-	spawn_task(o, i);
+	spawn_task(o, i, resume);
 	orch_schedule(o);
 	return 0;
+}
+
+int orch_restart(struct orch *o, int i, struct err *e)
+{
+	return again(o, i, 0, e);
+}
+
+int orch_resume(struct orch *o, int i, struct err *e)
+{
+	return again(o, i, 1, e);
 }
 
 int orch_retry(struct orch *o, int i, struct err *e)

@@ -109,6 +109,7 @@ struct fx {
 	struct plan *p;
 	struct rec r;
 	struct orch o;
+	const char *hash; /* the plan's hash as given to orch_init */
 };
 
 static struct plan *parse(const char *text)
@@ -132,7 +133,7 @@ static int open_orch(struct fx *f, struct err *e)
 	struct orch_ops ops = ops_tmpl;
 	ops.ud = &f->r;
 	struct orch_paths paths = { .shoal_dir = f->shoal, .repo = f->dir, .plan_path = "plan.json",
-				    .plan_hash = "fnv1a64:0000000000000001" };
+				    .plan_hash = f->hash ? f->hash : "fnv1a64:0000000000000001" };
 	int rc = orch_init(&f->o, f->p, &ops, &paths, e);
 	if (rc == 0)
 		f->o.path_env = "/usr/bin:/bin";
@@ -640,6 +641,44 @@ static void test_resume_and_foreign(void **st)
 	fx_free(&f);
 }
 
+static void test_resume_profile(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, "{\"name\":\"t\",\"agent\":\"sim\",\"agents\":{\"sim\":{\"command\":[\"sh\",\"-c\",\"{prompt}\"],"
+		    "\"resume\":[\"sh\",\"-c\",\"echo resumed {id}\"]}},"
+		    "\"tasks\":[{\"id\":\"a\",\"prompt\":\"p\"},{\"id\":\"b\",\"command\":[\"sh\"]}]}");
+	orch_next_wave(&f.o, &e);
+	wt_ready(&f, "a");
+	wt_ready(&f, "b");
+	free(calls(&f));
+	/* shoal dies; the next one finds both interrupted. */
+	orch_free(&f.o);
+	assert_int_equal(open_orch(&f, &e), 0);
+	assert_int_equal(ST(&f, "a"), TASK_INTERRUPTED);
+	assert_int_equal(orch_resume(&f.o, IDX(&f, "a"), &e), 0);
+	CALLS(&f, "spawn:0;");
+	assert_string_equal(f.r.argv[2], "echo resumed a");
+	assert_int_equal(ST(&f, "a"), TASK_RUNNING);
+	assert_non_null(strstr(state_task_find(&f.o.st, "a")->reason, "resumed with sh (pid "));
+	/* A task with an explicit command has nothing to resume with: it
+	 * stays interrupted, and can be restarted. */
+	assert_int_equal(orch_resume(&f.o, IDX(&f, "b"), &e), -1);
+	assert_string_equal(e.msg, "task b: an explicit command has no resume command; restart it instead");
+	assert_int_equal(ST(&f, "b"), TASK_INTERRUPTED);
+	assert_int_equal(orch_restart(&f.o, IDX(&f, "b"), &e), 0);
+	assert_int_equal(ST(&f, "b"), TASK_RUNNING);
+	assert_int_equal(f.o.plan_changed, 0);
+	/* The plan file changed between runs: noted for the UI, tasks kept by id. */
+	orch_free(&f.o);
+	f.hash = "fnv1a64:00000000000000ff";
+	assert_int_equal(open_orch(&f, &e), 0);
+	assert_int_equal(f.o.plan_changed, 1);
+	assert_int_equal(ST(&f, "a"), TASK_INTERRUPTED);
+	fx_free(&f);
+}
+
 static void test_auto_merge_advance(void **st)
 {
 	(void)st;
@@ -777,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_marks_stop_skip_retry),
 		cmocka_unit_test(test_env_argv_prompt),
 		cmocka_unit_test(test_resume_and_foreign),
+		cmocka_unit_test(test_resume_profile),
 		cmocka_unit_test(test_auto_merge_advance),
 		cmocka_unit_test(test_status_signals_and_ctl),
 	};
