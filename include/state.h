@@ -77,6 +77,10 @@ int state_save(struct state *s, const char *path, struct err *e);
  *  "PATH: task 3: \"state\" must be one of ..."). */
 int state_load(struct state *s, const char *path, struct err *e);
 
+/* The same from text (n bytes, need not be NUL-terminated); path is for
+ * messages. 1 or -1. */
+int state_parse(struct state *s, const char *path, const char *text, size_t n, struct err *e);
+
 /* Does state s belong to the plan at plan_path with that hash?
  * 0: same plan, same bytes; 1: same plan path but the file changed since
  * (the caller reconciles tasks by id); -1: another plan (e says which, and

@@ -222,11 +222,11 @@ out:
 
 /* ---- loading ---- */
 
-static void linecol(const char *text, size_t off, int *line, int *col)
+static void linecol(const char *text, size_t n, size_t off, int *line, int *col)
 {
 	*line = 1;
 	*col = 1;
-	for (size_t i = 0; i < off && text[i]; i++) {
+	for (size_t i = 0; i < off && i < n; i++) {
 		if (text[i] == '\n') {
 			(*line)++;
 			*col = 1;
@@ -339,18 +339,23 @@ int state_load(struct state *s, const char *path, struct err *e)
 			return 0;
 		return err_set(e, "%s", re.msg);
 	}
+	int rc = state_parse(s, path, text, n, e);
+	free(text);
+	return rc;
+}
+
+int state_parse(struct state *s, const char *path, const char *text, size_t n, struct err *e)
+{
+	state_init(s, NULL, NULL);
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	if (!root) {
 		int line, col;
 		size_t off = end && end >= text && end <= text + n ? (size_t)(end - text) : 0;
-		linecol(text, off, &line, &col);
-		err_set(e, "%s:%d:%d: error: the state file is not valid JSON (corrupt?); "
-			   "shoal leaves it alone: move it away to start over", path, line, col);
-		free(text);
-		return -1;
+		linecol(text, n, off, &line, &col);
+		return err_set(e, "%s:%d:%d: error: the state file is not valid JSON (corrupt?); "
+				  "shoal leaves it alone: move it away to start over", path, line, col);
 	}
-	free(text);
 	int rc = -1;
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
