@@ -12,6 +12,9 @@
  * ctl_pollfds() lists the fds to watch, ctl_handle() serves what is ready and
  * calls the owner's handler for each complete request.
  *
+ * The socket is mode 0600: only its owner can connect (and so type into the
+ * agents).
+ *
  * Unix socket paths are limited to 107 bytes; when .shoal/ctl.sock is longer
  * (deep repositories), both sides go through /proc/self/fd/N/ctl.sock with N
  * an O_PATH descriptor of the .shoal directory — no chdir, which would race
@@ -28,6 +31,7 @@
 #define CTL_SOCK_NAME "ctl.sock"
 #define CTL_LINE_MAX (64 * 1024)
 #define CTL_TIMEOUT_MS 5000
+#define CTL_MAX_CONNS 32 /* open client connections; beyond, the oldest is dropped */
 
 enum ctl_cmd { CTL_PING, CTL_MARK, CTL_SEND };
 
@@ -73,7 +77,7 @@ int ctl_listen(struct ctl_server *s, const char *shoal_dir, struct err *e);
 /* Closes every connection and the socket, and removes the socket file. */
 void ctl_close(struct ctl_server *s);
 /* Fills up to max pollfds (listening fd first, then connections); returns
- * how many. */
+ * how many. Give it room for 1 + CTL_MAX_CONNS, or some clients wait. */
 int ctl_pollfds(const struct ctl_server *s, struct pollfd *pfd, int max);
 /* Serves the ready fds among pfd[0..n) (as returned by ctl_pollfds and
  * filled by poll()); calls h for each complete request. */

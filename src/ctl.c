@@ -171,7 +171,10 @@ int ctl_listen(struct ctl_server *s, const char *shoal_dir, struct err *e)
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0) {
+	/* Only the owner may connect (connecting needs write permission on the
+	 * socket): whoever can, can type into the agents. */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0 || chmod(sa.sun_path, 0600) < 0 ||
+	    listen(fd, 16) < 0) {
 		err_set(e, "%s: cannot listen: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -191,7 +194,8 @@ static void conn_drop(struct ctl_server *s, size_t i)
 {
 	close(s->conns[i].fd);
 	sbuf_free(&s->conns[i].in);
-	s->conns[i] = s->conns[--s->nconns];
+	memmove(&s->conns[i], &s->conns[i + 1], (s->nconns - i - 1) * sizeof *s->conns);
+	s->nconns--;
 }
 
 void ctl_close(struct ctl_server *s)
@@ -299,6 +303,8 @@ void ctl_handle(struct ctl_server *s, const struct pollfd *pfd, int n, ctl_handl
 				int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 				if (fd < 0)
 					break; /* EAGAIN, or a client gone already */
+				if (s->nconns >= CTL_MAX_CONNS)
+					conn_drop(s, 0); /* the oldest: a client that never finished its line */
 				xgrow((void **)&s->conns, &s->cap, s->nconns + 1, sizeof *s->conns);
 				s->conns[s->nconns++] = (struct ctl_conn){ .fd = fd };
 			}

@@ -149,8 +149,8 @@ static void *srv_main(void *arg)
 {
 	struct srv *v = arg;
 	while (!v->stop) {
-		struct pollfd pfd[32];
-		int n = ctl_pollfds(&v->s, pfd, 32);
+		struct pollfd pfd[1 + CTL_MAX_CONNS];
+		int n = ctl_pollfds(&v->s, pfd, 1 + CTL_MAX_CONNS);
 		if (poll(pfd, (nfds_t)n, 20) > 0)
 			ctl_handle(&v->s, pfd, n, handler, v);
 	}
@@ -244,6 +244,7 @@ static void test_long_path(void **st)
 	struct stat sb;
 	assert_int_equal(stat(sock, &sb), 0);
 	assert_true(S_ISSOCK(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0600); /* only the owner may connect */
 	srv_stop(&v);
 	free(sock);
 	sbuf_free(&p);
@@ -351,6 +352,40 @@ static void test_raw_protocol(void **st)
 	free(d);
 }
 
+static void test_idle_clients(void **st)
+{
+	(void)st;
+	char *d = tmpdir();
+	struct srv v;
+	srv_start(&v, d);
+	/* Clients that connect and never finish a line: the oldest are dropped
+	 * beyond CTL_MAX_CONNS, and requests still get through. */
+	int fds[CTL_MAX_CONNS + 8];
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%s", d, CTL_SOCK_NAME);
+		assert_int_equal(connect(fds[i], (struct sockaddr *)&sa, sizeof sa), 0);
+		assert_int_equal(send(fds[i], "{\"cmd\"", 6, 0), 6);
+	}
+	struct ctl_reply rep;
+	struct err e;
+	struct ctl_req ping = { .cmd = CTL_PING };
+	for (int k = 0; k < 3; k++) {
+		if (ctl_request(d, &ping, &rep, &e) < 0)
+			fail_msg("%s", e.msg);
+		assert_true(rep.ok);
+	}
+	/* The first idle clients were closed by the server: they read EOF. */
+	char c;
+	assert_int_equal(recv(fds[0], &c, 1, 0), 0);
+	srv_stop(&v);
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		close(fds[i]);
+	rm_rf(d);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_not_running),
 		cmocka_unit_test(test_raw_protocol),
+		cmocka_unit_test(test_idle_clients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
