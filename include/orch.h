@@ -21,7 +21,8 @@
  * running, idle, waiting-input); the others wait in plan order.
  *
  * Environment of every agent: the parent's, without CLAUDECODE (a child
- * claude refuses to start inside another Claude Code session), plus
+ * claude refuses to start inside another Claude Code session; the spawner
+ * strips it), plus
  *   SHOAL_TASK_ID SHOAL_TASK_TITLE SHOAL_WORKTREE SHOAL_BRANCH SHOAL_BASE
  *   SHOAL_PLAN SHOAL_REPO SHOAL_PROMPT_FILE
  * then the task's own "env" entries. The expanded prompt is also written to
@@ -56,8 +57,10 @@ struct orch_ops {
 	 * existing one is discarded first: retry from scratch). Asynchronous:
 	 * completes with orch_worktree_done(). -1 with e if it cannot start. */
 	int (*start_worktree)(void *ud, int task, const char *branch, int fresh, struct err *e);
-	/* Starts argv in cwd with env (the complete environment) in a PTY;
-	 * returns its pid in *pid. */
+	/* Starts argv in cwd in a PTY with env (NULL-terminated "NAME=VALUE")
+	 * set on top of the parent's environment, from which the spawner removes
+	 * the variables that break nested agents (CLAUDECODE ...: ptyproc's
+	 * pty_env_strip); returns its pid in *pid. */
 	int (*spawn)(void *ud, int task, char *const *argv, char *const *env, const char *cwd,
 		     int *pid, struct err *e);
 	/* Sends sig to the task's process. */
@@ -179,8 +182,12 @@ int orch_current_wave(const struct orch *o);
 /* The task index by id, or -1. */
 int orch_find(const struct orch *o, const char *id);
 
-/* The environment of task i's agent (see above); caller frees (strv_free). */
-strv orch_task_env(const struct orch *o, int i, const char *prompt_file);
+/* The environment of task i's agent: with full = 0 only what shoal sets
+ * (SHOAL_* and the task's "env"), as handed to ops->spawn; with full = 1
+ * the complete environment (the parent's, or environ_base, without
+ * CLAUDECODE and stale SHOAL_* variables, plus those). Caller frees
+ * (strv_free). */
+strv orch_task_env(const struct orch *o, int i, const char *prompt_file, int full);
 /* The argv of task i's agent with placeholders expanded ({prompt} is the
  * expanded prompt_template); NULL with e when it has no command and no
  * profile. Caller frees (strv_free). */

@@ -300,7 +300,7 @@ static int env_key_is(const char *entry, const char *key)
 	return !strncmp(entry, key, n) && entry[n] == '=';
 }
 
-strv orch_task_env(const struct orch *o, int i, const char *prompt_file)
+strv orch_task_env(const struct orch *o, int i, const char *prompt_file, int full)
 {
 	const struct plan *p = o->plan;
 	const struct plan_task *pt = &p->tasks[i];
@@ -317,7 +317,7 @@ strv orch_task_env(const struct orch *o, int i, const char *prompt_file)
 		{ "SHOAL_PROMPT_FILE", prompt_file },
 	};
 	size_t nb = 0, ne = strv_len(pt->env);
-	while (base && base[nb])
+	while (full && base && base[nb])
 		nb++;
 	strv v = xcalloc(nb + ARRAY_LEN(ours) + ne + 1, sizeof *v);
 	size_t n = 0;
@@ -380,7 +380,7 @@ static void spawn_task(struct orch *o, int i, int resume)
 		free(pf);
 		return;
 	}
-	strv env = orch_task_env(o, i, pf);
+	strv env = orch_task_env(o, i, pf, 0);
 	int pid = 0;
 	t->mark = STATUS_MARK_NONE;
 	if (o->ops.spawn(o->ops.ud, i, argv, env, t->worktree, &pid, &e) < 0) {

@@ -550,11 +550,23 @@ static void test_env_argv_prompt(void **st)
 	assert_non_null(text);
 	assert_string_equal(text, "Task a: do it [src/]\n");
 	free(text);
-	/* env: parent's minus CLAUDECODE and stale SHOAL_*, plus ours, plus the
-	 * task's own (which win). */
+	/* What the spawner gets: only what shoal sets, in order, the task's own
+	 * last. */
 	struct sbuf all = { 0 };
 	for (char **v = f.r.env; *v; v++)
 		sbuf_printf(&all, "%s\n", *v);
+	char *extra = xasprintf("SHOAL_TASK_ID=a\nSHOAL_TASK_TITLE=Title A\nSHOAL_WORKTREE=%s\n"
+				"SHOAL_BRANCH=shoal/t/a\nSHOAL_BASE=main\nSHOAL_PLAN=plan.json\nSHOAL_REPO=%s\n"
+				"SHOAL_PROMPT_FILE=%s\nFOO=bar\nHOME=/custom\n", wt, f.dir, pf);
+	assert_string_equal(all.s, extra);
+	free(extra);
+	sbuf_free(&all);
+	/* The complete environment: the parent's minus CLAUDECODE and stale
+	 * SHOAL_*, plus ours, plus the task's own (which win). */
+	strv full = orch_task_env(&f.o, IDX(&f, "a"), pf, 1);
+	for (char **v = full; *v; v++)
+		sbuf_printf(&all, "%s\n", *v);
+	strv_free(full);
 	assert_null(strstr(all.s, "CLAUDECODE"));
 	assert_null(strstr(all.s, "SHOAL_TASK_ID=stale"));
 	assert_null(strstr(all.s, "HOME=/root"));
