@@ -122,6 +122,8 @@ install: shoal
 	    install -m 755 assets/agents/* $(DESTDIR)$(PREFIX)/share/shoal/agents/; fi
 	@if [ -d assets/roles ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/roles && \
 	    install -m 644 assets/roles/*.md $(DESTDIR)$(PREFIX)/share/shoal/roles/; fi
+	@if [ -d assets/demo ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/demo && \
+	    cp -R assets/demo/. $(DESTDIR)$(PREFIX)/share/shoal/demo/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/shoal $(DESTDIR)$(PREFIX)/share/man/man1/shoal.1
