@@ -32,6 +32,7 @@ struct newplan {
 	int nroles;
 	const char *inst[NEW_MAX_TASKS]; /* one profile name per agent instance */
 	int ninst;
+	int agents_given;
 };
 
 static int join_err(struct cli *c, const char *what, const char *bad, const char *const *cands,
@@ -215,14 +216,20 @@ static char *shorten(const char *s, size_t max)
 /* Builds the plan text. NULL with e when a role prompt cannot be read. */
 static char *new_plan_json(const char *objective, const struct newplan *np, struct err *e)
 {
-	int ntasks = np->nroles ? np->nroles : np->ninst;
+	/* Roles and agent instances pair up in turn; with more instances than
+	 * roles, roles repeat (several agents on one role: domain-1, domain-2). */
+	int ntasks = np->nroles ? (np->agents_given && np->ninst > np->nroles ? np->ninst : np->nroles)
+				: np->ninst;
 	char *ids[NEW_MAX_TASKS], *role_of[NEW_MAX_TASKS];
 	const char *agent_of[NEW_MAX_TASKS];
 	for (int i = 0; i < ntasks; i++) {
 		if (np->nroles) {
-			ids[i] = xstrdup(np->roles[i]);
-			role_of[i] = np->roles[i];
+			int r = i % np->nroles;
+			role_of[i] = np->roles[r];
 			agent_of[i] = np->inst[i % np->ninst];
+			int uses = (ntasks - r + np->nroles - 1) / np->nroles;
+			ids[i] = uses > 1 ? xasprintf("%s-%d", np->roles[r], i / np->nroles + 1)
+					  : xstrdup(np->roles[r]);
 		} else {
 			int k = 1;
 			for (int j = 0; j < i; j++)
@@ -271,7 +278,7 @@ static char *new_plan_json(const char *objective, const struct newplan *np, stru
 		free(persona);
 		cJSON *t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "id", ids[i]);
-		char *title = xasprintf("%s: %s", np->nroles ? role_of[i] : ids[i], obj_short);
+		char *title = xasprintf("%s: %s", ids[i], obj_short);
 		cJSON_AddStringToObject(t, "title", title);
 		free(title);
 		cJSON_AddStringToObject(t, "prompt", pr.s);
@@ -345,6 +352,7 @@ int cmd_new(struct cli *c, int argc, char **argv)
 		goto done;
 	if (agents && (rc = parse_agents(c, agents, &np)))
 		goto done;
+	np.agents_given = agents != NULL;
 	if (!np.ninst)
 		np.inst[np.ninst++] = "claude";
 	if (!np.nroles && !agents) {

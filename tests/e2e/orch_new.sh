@@ -36,6 +36,12 @@ t_eq "new: roles+agents plan passes check" 0 "$rc"
 t_has "new: all in one wave" "wave 1: domain adversarial tests docs perf" "$chk"
 t_has "new: at most 5 at once" "at most 5 at once" "$chk"
 
+# More agent instances than roles: roles repeat, numbered.
+out=$("$SHOAL" new "Fix the parser" --roles domain,tests --agents claude:2,codex:3 -o many.json 2>&1); rc=$?
+t_eq "new: more agents than roles exits 0" 0 "$rc"
+t_has "new: roles repeat" "5 tasks: domain-1 (claude) tests-1 (claude) domain-2 (codex) tests-2 (codex) domain-3 (codex)" "$out"
+t_check "new: more agents than roles passes check" "$SHOAL" check many.json
+
 # Agents only: one task per instance.
 out=$("$SHOAL" new "Fix issue 12" --agents claude:2,codex,gemini:1 -o agents.json 2>&1); rc=$?
 t_eq "new: agents only exits 0" 0 "$rc"
