@@ -124,6 +124,8 @@ install: shoal
 	    install -m 644 assets/roles/*.md $(DESTDIR)$(PREFIX)/share/shoal/roles/; fi
 	@if [ -d assets/demo ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/demo && \
 	    cp -R assets/demo/. $(DESTDIR)$(PREFIX)/share/shoal/demo/; fi
+	@if [ -d assets/hooks ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/hooks && \
+	    install -m 644 assets/hooks/*.json $(DESTDIR)$(PREFIX)/share/shoal/hooks/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/shoal $(DESTDIR)$(PREFIX)/share/man/man1/shoal.1
