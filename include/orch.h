@@ -2,7 +2,8 @@
  * set, wave gating, the max_workers queue in plan order), the transitions of
  * every task (each one checked against task.h's table, logged to
  * .shoal/logs/events.jsonl, handed to the UI, and persisted to
- * .shoal/state.json), marks, stop / skip / restart / retry, and the merge
+ * .shoal/state.json — at once, or for running/idle/waiting flips at the next
+ * orch_flush), marks, stop / skip / restart / retry, and the merge
  * sequence (dependency order, one at a time, stopped by a conflict or a
  * failed validation).
  *
@@ -35,10 +36,11 @@
  *   loop: poll(ctl_pollfds + PTYs + git worker pipe + ...)
  *         ctl_handle(&ctl, pfds, n, orch_ctl_handle, &o)
  *         PTY read -> orch_output ; typed keys -> orch_input
- *         timer (~4 Hz) -> orch_evaluate(title, screen lines) per live task
+ *         timer (~4 Hz) -> orch_evaluate(title, screen lines) per live task;
+ *         timer (~1 Hz) -> orch_flush
  *         child reaped -> orch_exited ; git results -> orch_worktree_done /
  *         orch_merge_done ; keys n s m M d x r R S -> orch_* actions
- *   exit: ctl_close ; orch_free ; state_lock_release */
+ *   exit: ctl_close ; orch_free (flushes) ; state_lock_release */
 #ifndef SHOAL_ORCH_H
 #define SHOAL_ORCH_H
 
@@ -112,6 +114,7 @@ struct orch {
 	int merging;       /* task being merged, or -1 */
 	const char *const *environ_base; /* NULL = environ */
 	const char *path_env;            /* PATH used to find programs; NULL = getenv */
+	int dirty;         /* state changes not saved yet (see orch_flush) */
 	int plan_changed;  /* the plan's bytes differ from the last run's (tasks matched by id) */
 	struct err last_err; /* the last persistence / ops error, for the UI */
 	int nerrors;
@@ -173,6 +176,12 @@ void orch_evaluate(struct orch *o, int i, int64_t now_ms, const char *title,
 struct ctl_req;
 struct ctl_reply;
 void orch_ctl_handle(void *ud, const struct ctl_req *r, struct ctl_reply *reply);
+
+/* Saves state.json if changes wait: transitions among running, idle and
+ * waiting-input are logged at once but saved lazily (they are frequent, and
+ * a save costs an fsync: tests/bench/bench_state.c); call it from a ~1 s
+ * timer. orch_free flushes too. */
+void orch_flush(struct orch *o);
 
 /* The number of live tasks (starting, running, idle, waiting-input). */
 int orch_live(const struct orch *o);

@@ -28,8 +28,20 @@ static void note_err(struct orch *o, const char *msg)
 static void persist(struct orch *o)
 {
 	struct err e;
+	o->dirty = 0;
 	if (state_save(&o->st, o->state_path, &e) < 0)
 		note_err(o, e.msg);
+}
+
+void orch_flush(struct orch *o)
+{
+	if (o->dirty)
+		persist(o);
+}
+
+static int status_state(enum task_state s)
+{
+	return s == TASK_RUNNING || s == TASK_IDLE || s == TASK_WAITING;
 }
 
 static struct state_task *st_of(struct orch *o, int i)
@@ -70,7 +82,13 @@ static int set_state(struct orch *o, int i, enum task_state to, const char *reas
 	struct err e;
 	if (state_event_append(o->events_path, &ev, &e) < 0)
 		note_err(o, e.msg);
-	persist(o);
+	/* running / idle / waiting-input flip often and a crash turns them all
+	 * into "interrupted" anyway: those wait for orch_flush (the loop's
+	 * timer), everything else is on disk before we go on. */
+	if (status_state(from) && status_state(to))
+		o->dirty = 1;
+	else
+		persist(o);
 	if (o->ops.event)
 		o->ops.event(o->ops.ud, &ev);
 	return 0;
@@ -181,6 +199,8 @@ fail:
 
 void orch_free(struct orch *o)
 {
+	if (o->dirty && o->state_path)
+		orch_flush(o);
 	if (o->t)
 		for (int i = 0; i < o->plan->ntasks; i++) {
 			free(o->t[i].branch);

@@ -15,5 +15,7 @@ section "plan loading"
 # --- orchestrator ---
 section "status detection"
 "$build/bench/bench_status" || rc=1
+section "persisting the run"
+"$build/bench/bench_state" || rc=1
 
 exit $rc

@@ -754,6 +754,21 @@ static void test_status_signals_and_ctl(void **st)
 	orch_evaluate(&f.o, a, t0 + 2100, NULL, quiet, 2);
 	assert_int_equal(ST(&f, "alpha"), TASK_IDLE);
 	assert_string_equal(state_task_find(&f.o.st, "alpha")->reason, "no output for 2 s");
+	/* Status flips are saved lazily, by orch_flush. */
+	{
+		char *sp = xasprintf("%s/state.json", f.shoal);
+		struct state disk;
+		assert_int_equal(state_load(&disk, sp, &e), 1);
+		assert_int_equal(state_task_find(&disk, "alpha")->st, TASK_RUNNING);
+		state_free(&disk);
+		assert_true(f.o.dirty);
+		orch_flush(&f.o);
+		assert_false(f.o.dirty);
+		assert_int_equal(state_load(&disk, sp, &e), 1);
+		assert_int_equal(state_task_find(&disk, "alpha")->st, TASK_IDLE);
+		state_free(&disk);
+		free(sp);
+	}
 	/* The profile's waiting pattern. */
 	orch_evaluate(&f.o, a, t0 + 2200, NULL, ask, 2);
 	assert_int_equal(ST(&f, "alpha"), TASK_WAITING);
