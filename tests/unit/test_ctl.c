@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -376,9 +377,12 @@ static void test_idle_clients(void **st)
 			fail_msg("%s", e.msg);
 		assert_true(rep.ok);
 	}
-	/* The first idle clients were closed by the server: they read EOF. */
+	/* The first idle clients were closed by the server: they read EOF (or
+	 * a reset, when their bytes were still unread). */
 	char c;
-	assert_int_equal(recv(fds[0], &c, 1, 0), 0);
+	ssize_t got = recv(fds[0], &c, 1, 0);
+	if (!(got == 0 || (got < 0 && errno == ECONNRESET)))
+		fail_msg("recv on a dropped client: %zd (%s)", got, strerror(errno));
 	srv_stop(&v);
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		close(fds[i]);
