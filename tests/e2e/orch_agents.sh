@@ -95,10 +95,10 @@ for b in commands colors ui; do
 done
 t_check "wave 2 merged: validation passes" sh "$D/tests/run.sh"
 
-# hang: still running (silent) after half a second; killed by timeout.
+# hang: still running (silent) after a second; killed by timeout.
 wt=$D/.shoal/worktrees/sync
 git -C "$D" worktree add -q -b shoal/todo-demo/sync "$wt"
-out=$(cd "$wt" && SHOAL_TASK_ID=sync SIM_AGENT=hang timeout 0.5 sh tools/agents/sim.sh x </dev/null 2>&1); rc=$?
+out=$(cd "$wt" && SHOAL_TASK_ID=sync SIM_AGENT=hang timeout 1 sh tools/agents/sim.sh x </dev/null 2>&1); rc=$?
 t_eq "hang: still running when killed" 124 "$rc"
 t_has "hang: printed a little first" "Waiting for the package index" "$out"
 t_eq "hang: no commit" 0 "$(commits sync)"
