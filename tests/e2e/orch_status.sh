@@ -41,6 +41,11 @@ out=$(cd "$R" && mkdir -p deep/er && cd deep/er && "$SHOAL" status --json 2>&1);
 t_eq "status --json: exit 0 (from a subdirectory)" 0 "$rc"
 t_has "status --json: shoal_pid" "\"shoal_pid\":	$$" "$out"
 t_has "status --json: task state" "\"state\":	\"running\"" "$out"
+# From inside a task's worktree (as an agent or its hooks would run it).
+git -C "$R" worktree add -q -b shoal/x/hashing "$R/.shoal/worktrees/hashing" 2>/dev/null
+out=$(cd "$R/.shoal/worktrees/hashing" && "$SHOAL" status 2>&1); rc=$?
+t_eq "status: from a task worktree: exit 0" 0 "$rc"
+t_has "status: from a task worktree: the main repository's run" "shoal is running (pid $$)" "$out"
 rm -f .shoal/lock
 
 printf '{"format":"shoal-state",' >.shoal/state.json
