@@ -33,7 +33,55 @@ struct newplan {
 	const char *inst[NEW_MAX_TASKS]; /* one profile name per agent instance */
 	int ninst;
 	int agents_given;
+	const char *validate; /* or NULL */
 };
+
+/* 1 if the file at root/name has a line starting with target. */
+static int has_line(const char *root, const char *name, const char *target)
+{
+	char *path = xasprintf("%s/%s", root, name);
+	char *text = util_read_file(path, NULL, NULL);
+	free(path);
+	if (!text)
+		return 0;
+	size_t n = strlen(target);
+	int found = 0;
+	for (char *l = text; l && !found; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		found = !strncmp(l, target, n);
+	free(text);
+	return found;
+}
+
+static int exists_in(const char *root, const char *name)
+{
+	char *path = xasprintf("%s/%s", root, name);
+	int ok = access(path, F_OK) == 0;
+	free(path);
+	return ok;
+}
+
+/* A validation command guessed from the project's build files at root, or
+ * NULL. */
+static const char *detect_validate(const char *root)
+{
+	if (exists_in(root, "Makefile") || exists_in(root, "makefile") || exists_in(root, "GNUmakefile")) {
+		const char *mk = exists_in(root, "Makefile") ? "Makefile" : exists_in(root, "makefile") ? "makefile" : "GNUmakefile";
+		if (has_line(root, mk, "check:"))
+			return "make && make check";
+		if (has_line(root, mk, "test:"))
+			return "make && make test";
+		return "make";
+	}
+	if (exists_in(root, "Cargo.toml"))
+		return "cargo build && cargo test";
+	if (exists_in(root, "go.mod"))
+		return "go build ./... && go test ./...";
+	if (exists_in(root, "package.json"))
+		return "npm test";
+	if (exists_in(root, "pyproject.toml") || exists_in(root, "setup.py"))
+		return "python3 -m pytest";
+	return NULL;
+}
 
 static int join_err(struct cli *c, const char *what, const char *bad, const char *const *cands,
 		    size_t n)
@@ -246,6 +294,8 @@ static char *new_plan_json(const char *objective, const struct newplan *np, stru
 	cJSON_AddStringToObject(root, "description", objective);
 	cJSON_AddStringToObject(root, "agent", np->inst[0]);
 	cJSON_AddNumberToObject(root, "max_workers", ntasks < 8 ? ntasks : 8);
+	if (np->validate && *np->validate)
+		cJSON_AddStringToObject(root, "validate", np->validate);
 	cJSON *tasks = cJSON_AddArrayToObject(root, "tasks");
 	char *res = NULL;
 	char *obj_short = shorten(objective, 60);
@@ -324,12 +374,13 @@ static int write_new_file(const char *path, const char *text, int force, struct 
 
 int cmd_new(struct cli *c, int argc, char **argv)
 {
-	const char *roles = NULL, *agents = NULL, *out = NULL, *force = NULL;
+	const char *roles = NULL, *agents = NULL, *out = NULL, *force = NULL, *validate = NULL;
 	const struct cli_flag flags[] = {
 		{ "--roles", 'r', 1, &roles },
 		{ "--agents", 'a', 1, &agents },
 		{ "--output", 'o', 1, &out },
 		{ "--force", 0, 0, &force },
+		{ "--validate", 0, 1, &validate },
 	};
 	char *pos[1];
 	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 1, &npos);
@@ -362,6 +413,19 @@ int cmd_new(struct cli *c, int argc, char **argv)
 			np.roles[np.nroles++] = xstrdup(def[i]);
 	}
 
+	/* The validation command run after each merge: given, or guessed from
+	 * the build files at the repository root ("" for none). */
+	int guessed = 0;
+	if (validate) {
+		np.validate = validate;
+	} else {
+		char *root = cli_repo_root();
+		char *cwd = root ? NULL : getcwd(NULL, 0);
+		np.validate = detect_validate(root ? root : cwd ? cwd : ".");
+		guessed = np.validate != NULL;
+		free(root);
+		free(cwd);
+	}
 	char *text = new_plan_json(objective, &np, &e);
 	if (!text) {
 		rc = cli_fail(c, "%s", e.msg);
@@ -398,7 +462,12 @@ int cmd_new(struct cli *c, int argc, char **argv)
 			const struct plan_profile *pp = plan_task_profile(pl, &pl->tasks[i]);
 			printf(" %s (%s)", pl->tasks[i].id, pp ? pp->name : "?");
 		}
-		printf("\nedit it (add \"validate\", \"territory\", dependencies), then run: shoal %s\n", out);
+		printf("\n");
+		if (pl->validate)
+			printf("validate: %s%s\n", pl->validate, guessed ? " (guessed from the build files; --validate to change)" : "");
+		else
+			printf("validate: none (add \"validate\": the build and test command run after each merge)\n");
+		printf("edit it (\"territory\", dependencies ...), then run: shoal %s\n", out);
 	}
 	free(owned);
 	plan_free(pl);

@@ -10,11 +10,23 @@ cd "$R" || exit 1
 mkdir -p sub
 out=$(cd sub && "$SHOAL" new "Add OAuth login to the API" 2>&1); rc=$?
 t_eq "new: default exits 0" 0 "$rc"
+t_has "new: no build files: no validate" "validate: none" "$out"
 t_has "new: says where it wrote" "wrote $R/shoal.json: plan \"add-oauth-login-to-the-api\", 3 tasks: domain (claude) adversarial (claude) tests (claude)" "$out"
 t_check "new: default plan passes shoal check" "$SHOAL" check "$R/shoal.json"
 t_check "new: default plan is found by shoal check with no argument" "$SHOAL" check
 t_has "new: prompt carries the objective" '"prompt":	"Objective: Add OAuth login to the API' "$(cat shoal.json)"
 t_has "new: prompt carries the persona" 'Role: adversarial reviewer' "$(cat shoal.json)"
+
+# The validation command is guessed from the build files, or given.
+printf 'all:\n\ttrue\ncheck:\n\ttrue\n' >Makefile
+out=$("$SHOAL" new "x" --roles docs -o v1.json 2>&1)
+t_has "new: validate guessed from the Makefile" "validate: make && make check (guessed" "$out"
+t_has "new: validate in the plan" '"validate":	"make && make check"' "$(cat v1.json)"
+out=$("$SHOAL" new "x" --roles docs --validate "sh run-tests.sh" -o v2.json 2>&1)
+t_has "new: --validate wins" '"validate":	"sh run-tests.sh"' "$(cat v2.json)"
+"$SHOAL" new "x" --roles docs --validate "" -o v3.json >/dev/null 2>&1
+t_eq "new: --validate '' for none" 0 "$(grep -c validate v3.json)"
+rm -f Makefile
 
 # Refuses to overwrite.
 before=$(cat shoal.json)
