@@ -99,7 +99,9 @@ int state_mkdirs(const char *shoal_dir, struct err *e);
 /* Appends the event as one JSON line to path (O_APPEND, one write). */
 int state_event_append(const char *path, const struct task_event *ev, struct err *e);
 
-/* The per-repository lock: dir/lock holds the owner's pid. Taking it is
+/* The per-repository lock: dir/lock holds the owner's pid (and its start
+ * time, so that a pid reused after a crash or reboot is not taken for a
+ * running shoal). Taking it is
  * atomic (the pid is written to a temp file that is link()ed to the lock
  * name, so the lock never exists empty); a lock whose pid is no longer alive
  * is stale and taken over. */
@@ -114,5 +116,8 @@ int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *
 void state_lock_release(struct state_lock *l);
 /* The pid in a lock file, 0 if absent/unreadable. */
 int state_lock_owner(const char *shoal_dir);
+/* The pid of the shoal holding the lock if it is alive (the same process:
+ * the lock records its start time, so a reused pid does not count), else 0. */
+int state_lock_running(const char *shoal_dir);
 
 #endif

@@ -556,14 +556,6 @@ int cmd_send(struct cli *c, int argc, char **argv)
 
 /* ---- shoal status / shoal log ---- */
 
-/* The pid of the shoal holding the repository lock, or 0. */
-static int running_pid(const char *dir)
-{
-	int pid = state_lock_owner(dir);
-	if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-		return pid;
-	return 0;
-}
 
 static void fmt_clock(int64_t ms, char *buf, size_t n)
 {
@@ -592,7 +584,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	struct state s;
 	struct err e;
 	int lr = state_load(&s, path, &e);
-	int pid = running_pid(dir);
+	int pid = state_lock_running(dir);
 	if (lr <= 0) {
 		rc = lr < 0 ? cli_fail(c, "%s", e.msg)
 			    : cli_fail(c, "no shoal run in this repository (no %s)", path);

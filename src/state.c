@@ -475,9 +475,14 @@ int state_event_append(const char *path, const struct task_event *ev, struct err
 
 /* ---- the lock ---- */
 
-static int read_pid(const char *path)
+/* A lock file: "PID\n" and, since pids are reused (after a reboot the pid
+ * of a dead shoal soon belongs to some other process), "start TICKS\n": the
+ * owner's start time from /proc/PID/stat. Returns the pid (0 if none) and
+ * the start time (0 if absent). */
+static int read_lock(const char *path, unsigned long long *start)
 {
-	char buf[32];
+	char buf[96];
+	*start = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -490,7 +495,53 @@ static int read_pid(const char *path)
 	long v = strtol(buf, &endp, 10);
 	if (endp == buf || v <= 0 || v > INT_MAX || (*endp && *endp != '\n'))
 		return 0;
+	if (*endp == '\n' && !strncmp(endp + 1, "start ", 6))
+		*start = strtoull(endp + 7, NULL, 10);
 	return (int)v;
+}
+
+static int read_pid(const char *path)
+{
+	unsigned long long start;
+	return read_lock(path, &start);
+}
+
+/* The start time of pid in clock ticks since boot (field 22 of
+ * /proc/PID/stat), or 0 when unknown. */
+static unsigned long long proc_start(int pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+	if (!p)
+		return 0;
+	/* After ")": state is field 3; starttime is field 22. */
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static int pid_alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* The lock's owner is alive: its pid exists and, when the lock recorded a
+ * start time, that process started then (not a later one given the pid). */
+static int owner_alive(int pid, unsigned long long start)
+{
+	if (!pid_alive(pid))
+		return 0;
+	unsigned long long now = start ? proc_start(pid) : 0;
+	return !start || !now || now == start;
 }
 
 int state_lock_owner(const char *shoal_dir)
@@ -501,9 +552,13 @@ int state_lock_owner(const char *shoal_dir)
 	return pid;
 }
 
-static int pid_alive(int pid)
+int state_lock_running(const char *shoal_dir)
 {
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+	char *p = xasprintf("%s/lock", shoal_dir);
+	unsigned long long start;
+	int pid = read_lock(p, &start);
+	free(p);
+	return owner_alive(pid, start) ? pid : 0;
 }
 
 int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *e)
@@ -511,8 +566,10 @@ int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *
 	memset(l, 0, sizeof *l);
 	char *path = xasprintf("%s/lock", shoal_dir);
 	char *tmp = xasprintf("%s/lock.%ld", shoal_dir, (long)getpid());
-	char pidbuf[32];
-	int n = snprintf(pidbuf, sizeof pidbuf, "%ld\n", (long)getpid());
+	char pidbuf[64];
+	unsigned long long me = proc_start((int)getpid());
+	int n = me ? snprintf(pidbuf, sizeof pidbuf, "%ld\nstart %llu\n", (long)getpid(), me)
+		   : snprintf(pidbuf, sizeof pidbuf, "%ld\n", (long)getpid());
 	int rc = -1;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -532,12 +589,13 @@ int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *
 			err_set(e, "%s: cannot take the lock: %s", path, strerror(errno));
 			break;
 		}
-		int owner = read_pid(path);
+		unsigned long long ostart;
+		int owner = read_lock(path, &ostart);
 		if (owner == (int)getpid()) {
 			err_set(e, "%s: this process already holds the lock", path);
 			break;
 		}
-		if (pid_alive(owner)) {
+		if (owner_alive(owner, ostart)) {
 			err_set(e, "another shoal (pid %d) is running in this repository (lock: %s)",
 				owner, path);
 			break;
@@ -553,8 +611,9 @@ int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *
 		 * taken it over in between; then put theirs back). */
 		char *aside = xasprintf("%s/lock.stale.%ld", shoal_dir, (long)getpid());
 		if (rename(path, aside) == 0) {
-			int moved = read_pid(aside);
-			if (moved != owner && pid_alive(moved))
+			unsigned long long mstart;
+			int moved = read_lock(aside, &mstart);
+			if ((moved != owner || mstart != ostart) && owner_alive(moved, mstart))
 				(void)link(aside, path);
 			unlink(aside);
 		}

@@ -413,6 +413,44 @@ static void test_lock(void **st)
 	state_lock_release(&l);
 	assert_int_equal(state_lock_owner(d), (int)getppid());
 
+	/* Pids are reused: the lock records its owner's start time, and a live
+	 * process with the same pid but another start time is not the owner. */
+	unlink(lp);
+	if (state_lock_acquire(&l, d, &e) < 0)
+		fail_msg("%s", e.msg);
+	char *text0 = read_file(lp);
+	assert_non_null(strstr(text0, "\nstart "));
+	free(text0);
+	state_lock_release(&l);
+	unsigned long long ppstart = 0;
+	{
+		char sp[64], sb[1024];
+		snprintf(sp, sizeof sp, "/proc/%d/stat", (int)getppid());
+		FILE *pf = fopen(sp, "r");
+		assert_non_null(pf);
+		size_t got = fread(sb, 1, sizeof sb - 1, pf);
+		fclose(pf);
+		sb[got] = 0;
+		char *q = strrchr(sb, ')');
+		for (int field = 2; field < 22 && q; field++)
+			q = strchr(q + 1, ' ');
+		assert_non_null(q);
+		ppstart = strtoull(q + 1, NULL, 10);
+	}
+	snprintf(buf, sizeof buf, "%d\nstart %llu\n", (int)getppid(), ppstart);
+	write_file(lp, buf);
+	assert_int_equal(state_lock_running(d), (int)getppid());
+	assert_int_equal(state_lock_acquire(&l, d, &e), -1);
+	assert_non_null(strstr(e.msg, "another shoal"));
+	snprintf(buf, sizeof buf, "%d\nstart %llu\n", (int)getppid(), ppstart + 12345);
+	write_file(lp, buf);
+	assert_int_equal(state_lock_running(d), 0);
+	if (state_lock_acquire(&l, d, &e) < 0)
+		fail_msg("a reused pid kept the lock: %s", e.msg);
+	assert_int_equal(state_lock_owner(d), (int)getpid());
+	assert_int_equal(state_lock_running(d), (int)getpid());
+	state_lock_release(&l);
+
 	/* Garbage in the lock file: refused, not deleted. */
 	write_file(lp, "not a pid");
 	assert_int_equal(state_lock_acquire(&l, d, &e), -1);
