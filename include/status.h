@@ -80,15 +80,17 @@ struct status_rules {
 /* Compiles the rules for a profile. waiting (NULL-terminated, may be NULL)
  * replaces the built-in waiting patterns of that profile when non-empty;
  * working_title (may be NULL) replaces the built-in title check. Profiles
- * without built-ins (e.g. "shell", or NULL for an explicit command) rely on
- * the process and output activity. idle_after_s <= 0 means the default.
+ * without built-ins (e.g. "shell", or NULL for an explicit command) get the
+ * generic prompts and otherwise rely on the process and output activity. idle_after_s <= 0 means the default.
  * Returns -1 with "profile claude: bad waiting pattern "(": ..." in e. */
 int status_rules_init(struct status_rules *r, const char *profile, const char *const *waiting,
 		      const char *working_title, int idle_after_s, struct err *e);
 void status_rules_free(struct status_rules *r);
 
 /* The built-in waiting / busy patterns and title check of a profile name
- * (NULL-terminated arrays; empty for unknown names). */
+ * (NULL-terminated arrays). Other names (and NULL: an explicit command) get
+ * the generic terminal prompts ("[y/N]", "Password:", "Press Enter"), as
+ * the shell profile does. */
 const char *const *status_builtin_waiting(const char *profile);
 const char *const *status_builtin_busy(const char *profile);
 int status_builtin_title_braille(const char *profile);

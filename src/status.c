@@ -110,6 +110,16 @@ static const char *const gemini_busy[] = {
 	NULL,
 };
 static const char *const none[] = { NULL };
+/* Plain programs (the shell profile, explicit commands, profiles of the
+ * plan's own without patterns): the classic terminal prompts, anchored at
+ * the end of the line so that a log line mentioning "[y/n]" is not one. */
+static const char *const generic_waiting[] = {
+	"[[(][Yy](es)?/[Nn]o?[])] *[:?]? *$",
+	"[Pp]assword( for [^:]*)?: *$",
+	"[Pp]assphrase[^:]*: *$",
+	"[Pp]ress (ENTER|[Ee]nter|RETURN|[Rr]eturn|any key)",
+	NULL,
+};
 
 static const struct builtin {
 	const char *name;
@@ -120,15 +130,16 @@ static const struct builtin {
 	{ "codex", codex_waiting, codex_busy, 0 },
 	{ "aider", aider_waiting, none, 0 },
 	{ "gemini", gemini_waiting, gemini_busy, 0 },
-	{ "shell", none, none, 0 },
+	{ "shell", generic_waiting, none, 0 },
 };
+static const struct builtin generic = { NULL, generic_waiting, none, 0 };
 
 static const struct builtin *builtin_find(const char *profile)
 {
 	for (size_t i = 0; profile && i < ARRAY_LEN(builtins); i++)
 		if (!strcmp(builtins[i].name, profile))
 			return &builtins[i];
-	return NULL;
+	return &generic;
 }
 
 const char *const *status_builtin_waiting(const char *profile)

@@ -263,6 +263,16 @@ static void test_waiting_builtin(void **st)
 	check_waiting("gemini", "Thinking (esc to cancel, 12s)", 0);
 	check_waiting("shell", "Do you want to proceed?", 0);
 	check_waiting(NULL, "Do you want to proceed?", 0);
+	/* Generic prompts for plain programs (shell, explicit commands). */
+	check_waiting("shell", "Overwrite existing file? [y/N] ", 1);
+	check_waiting(NULL, "Continue (y/n)?", 1);
+	check_waiting(NULL, "Proceed? [Yes/No]: ", 1);
+	check_waiting("my-own-agent", "[sudo] password for root: ", 1);
+	check_waiting(NULL, "Enter passphrase for key '/root/.ssh/id_ed25519': ", 1);
+	check_waiting(NULL, "Press ENTER to continue", 1);
+	check_waiting(NULL, "parsing the [y/n] flag of the option table", 0);
+	check_waiting(NULL, "password: updated the hashing code", 0);
+	check_waiting("codex", "[sudo] password for root: ", 0); /* profiles keep their own */
 }
 
 static void test_waiting_rules(void **st)
@@ -449,7 +459,8 @@ static void test_bad_patterns(void **st)
 	}
 	setlocale(LC_ALL, "C");
 	assert_non_null(status_builtin_waiting("nope"));
-	assert_null(status_builtin_waiting("nope")[0]);
+	assert_non_null(status_builtin_waiting("nope")[0]); /* the generic prompts */
+	assert_ptr_equal(status_builtin_waiting("nope"), status_builtin_waiting("shell"));
 	assert_null(status_builtin_busy(NULL)[0]);
 }
 
