@@ -91,6 +91,7 @@ struct orch_task {
 	int pid;          /* live process, 0 = none */
 	int manual;       /* started by hand: ignores the wave gate */
 	int fresh;        /* next worktree must be made anew (retry) */
+	int needs_setup;  /* the worktree is new: copy/symlink/setup before the agent */
 	enum status_mark mark;
 	int mark_alive;
 	int64_t mark_ms;
@@ -190,6 +191,18 @@ int orch_live(const struct orch *o);
 int orch_current_wave(const struct orch *o);
 /* The task index by id, or -1. */
 int orch_find(const struct orch *o, const char *id);
+
+/* The argv that prepares a new worktree and then becomes the agent: when the
+ * plan has "copy", "symlink" or "setup", argv wrapped in
+ *   sh -c SCRIPT shoal-setup REPO NCOPY COPY... NLINK LINK... SETUP -- ARGV...
+ * which copies (cp -R) or symlinks each listed path from the main worktree
+ * REPO into the new worktree (never over an existing file; a listed path
+ * missing from REPO is an error, exit 97), runs SETUP with sh -c (its
+ * failure is reported in the pane and ends the run with its status), then
+ * execs the agent. The work happens in the child, in the pane, not on the
+ * UI thread (copying node_modules takes a while). Without them, a copy of
+ * argv. Caller frees (strv_free). */
+strv orch_setup_argv(const struct plan *p, const char *repo, char *const *argv);
 
 /* The environment of task i's agent: with full = 0 only what shoal sets
  * (SHOAL_* and the task's "env"), as handed to ops->spawn; with full = 1

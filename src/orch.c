@@ -361,6 +361,61 @@ strv orch_task_env(const struct orch *o, int i, const char *prompt_file, int ful
 	return v;
 }
 
+static const char setup_script[] =
+	"repo=$1; shift\n"
+	"n=$1; shift\n"
+	"while [ \"$n\" -gt 0 ]; do\n"
+	"  p=$1; shift; n=$((n - 1))\n"
+	"  if [ -e \"$p\" ] || [ -L \"$p\" ]; then continue; fi\n"
+	"  if [ ! -e \"$repo/$p\" ]; then printf 'shoal: copy: %s does not exist in %s\\n' \"$p\" \"$repo\" >&2; exit 97; fi\n"
+	"  mkdir -p -- \"$(dirname -- \"$p\")\" && cp -R -- \"$repo/$p\" \"$p\" ||\n"
+	"    { printf 'shoal: copy: cannot copy %s\\n' \"$p\" >&2; exit 97; }\n"
+	"  printf 'shoal: copied %s\\n' \"$p\"\n"
+	"done\n"
+	"n=$1; shift\n"
+	"while [ \"$n\" -gt 0 ]; do\n"
+	"  p=$1; shift; n=$((n - 1))\n"
+	"  if [ -e \"$p\" ] || [ -L \"$p\" ]; then continue; fi\n"
+	"  if [ ! -e \"$repo/$p\" ]; then printf 'shoal: symlink: %s does not exist in %s\\n' \"$p\" \"$repo\" >&2; exit 97; fi\n"
+	"  mkdir -p -- \"$(dirname -- \"$p\")\" && ln -s -- \"$repo/$p\" \"$p\" ||\n"
+	"    { printf 'shoal: symlink: cannot link %s\\n' \"$p\" >&2; exit 97; }\n"
+	"  printf 'shoal: linked %s\\n' \"$p\"\n"
+	"done\n"
+	"setup=$1; shift; shift\n"
+	"if [ -n \"$setup\" ]; then\n"
+	"  printf 'shoal: setup: %s\\n' \"$setup\"\n"
+	"  sh -c \"$setup\" || { st=$?; printf '\\nshoal: the setup command failed (exit %d)\\n' \"$st\" >&2; exit \"$st\"; }\n"
+	"fi\n"
+	"exec \"$@\"\n";
+
+strv orch_setup_argv(const struct plan *p, const char *repo, char *const *argv)
+{
+	size_t nc = strv_len(p->copy), nl = strv_len(p->symlink), na = strv_len((strv)argv);
+	int wrap = nc || nl || (p->setup && *p->setup);
+	size_t n = wrap ? 5 + 1 + nc + 1 + nl + 2 + na : na; /* sh -c SCRIPT shoal-setup REPO */
+	strv v = xcalloc(n + 1, sizeof *v);
+	size_t k = 0;
+	if (wrap) {
+		v[k++] = xstrdup("sh");
+		v[k++] = xstrdup("-c");
+		v[k++] = xstrdup(setup_script);
+		v[k++] = xstrdup("shoal-setup");
+		v[k++] = xstrdup(repo);
+		v[k++] = xasprintf("%zu", nc);
+		for (size_t i = 0; i < nc; i++)
+			v[k++] = xstrdup(p->copy[i]);
+		v[k++] = xasprintf("%zu", nl);
+		for (size_t i = 0; i < nl; i++)
+			v[k++] = xstrdup(p->symlink[i]);
+		v[k++] = xstrdup(p->setup ? p->setup : "");
+		v[k++] = xstrdup("--");
+	}
+	for (size_t i = 0; i < na; i++)
+		v[k++] = xstrdup(argv[i]);
+	v[k] = NULL;
+	return v;
+}
+
 static int write_prompt(const struct orch *o, int i, const char *path, struct err *e)
 {
 	char *text = full_prompt(o, i, path);
@@ -400,11 +455,18 @@ static void spawn_task(struct orch *o, int i, int resume)
 		free(pf);
 		return;
 	}
+	char *prog = xstrdup(argv[0]);
+	if (t->needs_setup) {
+		strv w = orch_setup_argv(o->plan, o->repo, argv);
+		strv_free(argv);
+		argv = w;
+		t->needs_setup = 0;
+	}
 	strv env = orch_task_env(o, i, pf, 0);
 	int pid = 0;
 	t->mark = STATUS_MARK_NONE;
 	if (o->ops.spawn(o->ops.ud, i, argv, env, t->worktree, &pid, &e) < 0) {
-		char *why = xasprintf("cannot start %s: %s", argv[0], e.msg);
+		char *why = xasprintf("cannot start %s: %s", prog, e.msg);
 		set_state(o, i, TASK_FAILED, why);
 		free(why);
 	} else {
@@ -414,10 +476,11 @@ static void spawn_task(struct orch *o, int i, int resume)
 		struct state_task *s = st_of(o, i);
 		s->exit_code = -1;
 		s->term_signal = 0;
-		set_statef(o, i, TASK_RUNNING, "%s %s (pid %d)", resume ? "resumed with" : "started", argv[0], pid);
+		set_statef(o, i, TASK_RUNNING, "%s %s (pid %d)", resume ? "resumed with" : "started", prog, pid);
 	}
 	strv_free(argv);
 	strv_free(env);
+	free(prog);
 	free(pf);
 }
 
@@ -525,6 +588,7 @@ void orch_worktree_done(struct orch *o, int i, const char *path, const char *err
 	}
 	free(t->worktree);
 	t->worktree = xstrdup(path);
+	t->needs_setup = 1; /* a new worktree: copy/symlink/setup first */
 	state_set_str(&st_of(o, i)->worktree, path);
 	spawn_task(o, i, 0);
 	if (o->t[i].st == TASK_FAILED)

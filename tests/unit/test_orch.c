@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 #include <cmocka.h>
 
@@ -833,6 +836,148 @@ static void test_status_signals_and_ctl(void **st)
 	fx_free(&f);
 }
 
+/* Runs argv in dir (a real process) and returns its exit status. */
+static int run_in(const char *dir, char *const *argv)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (chdir(dir) < 0)
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static char *slurp(const char *path)
+{
+	struct err e;
+	return util_read_file(path, NULL, &e);
+}
+
+static void test_worktree_setup(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, "{\"name\":\"t\",\"copy\":[\".env\",\"conf/my local's.ini\"],\"symlink\":[\"node_modules\"],"
+		    "\"setup\":\"echo setup-ran > setup.txt\",\"tasks\":["
+		    "{\"id\":\"a\",\"command\":[\"sh\",\"-c\",\"cat setup.txt > agent.txt\"]}]}");
+	/* The main worktree holds the gitignored files. */
+	char *repo = f.dir;
+	char *pth = xasprintf("%s/.env", repo);
+	put_file(pth, "SECRET=1\n");
+	free(pth);
+	pth = xasprintf("%s/conf", repo);
+	mkdir(pth, 0755);
+	free(pth);
+	pth = xasprintf("%s/conf/my local's.ini", repo);
+	put_file(pth, "[x]\n");
+	free(pth);
+	pth = xasprintf("%s/node_modules", repo);
+	mkdir(pth, 0755);
+	free(pth);
+
+	/* A new worktree: the agent's argv comes wrapped. */
+	orch_next_wave(&f.o, &e);
+	wt_ready(&f, "a");
+	assert_string_equal(f.r.argv[0], "sh");
+	assert_string_equal(f.r.argv[3], "shoal-setup");
+	assert_string_equal(state_task_find(&f.o.st, "a")->reason + 0, "started sh (pid 1000)");
+	/* Run it for real in a fresh directory standing for the worktree. */
+	char *wt = xasprintf("%s/wt", repo);
+	mkdir(wt, 0755);
+	assert_int_equal(run_in(wt, f.r.argv), 0);
+	pth = xasprintf("%s/.env", wt);
+	char *txt = slurp(pth);
+	assert_string_equal(txt, "SECRET=1\n");
+	free(txt);
+	free(pth);
+	pth = xasprintf("%s/conf/my local's.ini", wt);
+	txt = slurp(pth);
+	assert_string_equal(txt, "[x]\n");
+	free(txt);
+	free(pth);
+	pth = xasprintf("%s/node_modules", wt);
+	char link[512];
+	ssize_t ln = readlink(pth, link, sizeof link - 1);
+	assert_true(ln > 0);
+	link[ln] = 0;
+	char *want = xasprintf("%s/node_modules", repo);
+	assert_string_equal(link, want);
+	free(want);
+	free(pth);
+	pth = xasprintf("%s/agent.txt", wt);
+	txt = slurp(pth);
+	assert_string_equal(txt, "setup-ran\n"); /* setup ran first, then the agent */
+	free(txt);
+	free(pth);
+	/* Run again: existing files are left alone. */
+	pth = xasprintf("%s/.env", wt);
+	put_file(pth, "MINE=1\n");
+	assert_int_equal(run_in(wt, f.r.argv), 0);
+	txt = slurp(pth);
+	assert_string_equal(txt, "MINE=1\n");
+	free(txt);
+	free(pth);
+	/* A restart in the same worktree is not wrapped again. */
+	orch_exited(&f.o, 0, 1, 0);
+	assert_int_equal(orch_restart(&f.o, 0, &e), 0);
+	assert_string_equal(f.r.argv[2], "cat setup.txt > agent.txt");
+	strv_free(f.r.argv);
+	f.r.argv = NULL;
+
+	/* A listed file missing from the main worktree: exit 97, no agent. */
+	char *wt2 = xasprintf("%s/wt2", repo);
+	mkdir(wt2, 0755);
+	pth = xasprintf("%s/.env", repo);
+	unlink(pth);
+	free(pth);
+	char *const agent[] = { "sh", "-c", "echo ran > agent.txt", NULL };
+	strv v = orch_setup_argv(f.p, repo, agent);
+	assert_int_equal(run_in(wt2, v), 97);
+	pth = xasprintf("%s/agent.txt", wt2);
+	assert_int_equal(access(pth, F_OK), -1);
+	free(pth);
+	strv_free(v);
+	/* Without copy/symlink/setup: the argv as it is. */
+	struct plan *plain = parse("{\"name\":\"t\",\"tasks\":[{\"id\":\"a\",\"command\":[\"x\"]}]}");
+	v = orch_setup_argv(plain, repo, agent);
+	assert_string_equal(v[0], "sh");
+	assert_string_equal(v[2], "echo ran > agent.txt");
+	assert_null(v[3]);
+	strv_free(v);
+	plan_free(plain);
+	/* A failing setup ends the run with its status, before the agent. */
+	struct plan *bad = parse("{\"name\":\"t\",\"setup\":\"exit 3\",\"tasks\":[{\"id\":\"a\",\"command\":[\"x\"]}]}");
+	v = orch_setup_argv(bad, repo, agent);
+	assert_int_equal(run_in(wt2, v), 3);
+	pth = xasprintf("%s/agent.txt", wt2);
+	assert_int_equal(access(pth, F_OK), -1);
+	free(pth);
+	strv_free(v);
+	plan_free(bad);
+	free(wt);
+	free(wt2);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_resume_profile),
 		cmocka_unit_test(test_auto_merge_advance),
 		cmocka_unit_test(test_status_signals_and_ctl),
+		cmocka_unit_test(test_worktree_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
