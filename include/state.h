@@ -33,6 +33,7 @@ struct state_task {
 	int64_t end_ms;      /* wall clock ms of the last end, 0 = not ended */
 	char *reason;        /* reason of the last transition, or NULL */
 	char *session;       /* the agent's session id (for its resume argv), or NULL */
+	char *report;        /* the task's completion report (plan "report" file), or NULL */
 	/* The merge outcome: "merged", "conflict", "invalid", or NULL when the
 	 * task was never merged; the merge commit; details (conflicting files,
 	 * the validation's last lines). */

@@ -595,6 +595,31 @@ void orch_worktree_done(struct orch *o, int i, const char *path, const char *err
 		orch_schedule(o);
 }
 
+/* The task's completion report (the plan's "report" file in its worktree),
+ * kept in the state for the UI and `shoal status --json`; at most 64 KiB. */
+static void read_report(struct orch *o, int i)
+{
+	const struct plan_task *pt = &o->plan->tasks[i];
+	const struct orch_task *t = &o->t[i];
+	if (!pt->report || !t->worktree)
+		return;
+	char *path = xasprintf("%s/%s", t->worktree, pt->report);
+	size_t n;
+	char *text = util_read_file(path, &n, NULL);
+	free(path);
+	if (!text)
+		return;
+	if (n > 65536) {
+		text[65536] = 0;
+		n = 65536;
+	}
+	size_t bad;
+	if (!util_utf8_valid(text, n, &bad))
+		text[bad] = 0; /* JSON strings must be UTF-8 */
+	state_set_str(&st_of(o, i)->report, text);
+	free(text);
+}
+
 void orch_exited(struct orch *o, int i, int exit_code, int term_signal)
 {
 	struct orch_task *t = &o->t[i];
@@ -609,6 +634,7 @@ void orch_exited(struct orch *o, int i, int exit_code, int term_signal)
 	else
 		snprintf(why, sizeof why, "exit %d", exit_code);
 	int ok = !term_signal && exit_code == 0;
+	read_report(o, i);
 	if (task_state_live(t->st)) {
 		set_state(o, i, ok ? TASK_DONE : TASK_FAILED, why);
 	} else if (t->st == TASK_DONE && !ok) {

@@ -51,6 +51,7 @@ static void task_free(struct state_task *t)
 	free(t->worktree);
 	free(t->reason);
 	free(t->session);
+	free(t->report);
 	free(t->merge_outcome);
 	free(t->merge_commit);
 	free(t->merge_detail);
@@ -129,6 +130,7 @@ char *state_to_json(const struct state *s)
 		cJSON_AddNumberToObject(o, "end_ms", (double)t->end_ms);
 		add_str(o, "reason", t->reason);
 		add_str(o, "session", t->session);
+		add_str(o, "report", t->report);
 		if (t->merge_outcome) {
 			cJSON *m = cJSON_AddObjectToObject(o, "merge");
 			add_str(m, "outcome", t->merge_outcome);
@@ -300,6 +302,7 @@ static int load_task(struct state *s, const cJSON *o, int idx, const char *path,
 	    get_str(o, "worktree", &t->worktree, 0, path, where, e) < 0 ||
 	    get_str(o, "reason", &t->reason, 0, path, where, e) < 0 ||
 	    get_str(o, "session", &t->session, 0, path, where, e) < 0 ||
+	    get_str(o, "report", &t->report, 0, path, where, e) < 0 ||
 	    get_num(o, "pid", 0, INT_MAX, &pid, path, where, e) < 0 ||
 	    get_num(o, "exit_code", -1, 255, &code, path, where, e) < 0 ||
 	    get_num(o, "signal", 0, 128, &sig, path, where, e) < 0 ||

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp(a->id, b->id) || a->st != b->st || a->pid != b->pid || a->exit_code != b->exit_code ||
 		    a->term_signal != b->term_signal || a->start_ms != b->start_ms || a->end_ms != b->end_ms ||
 		    !same(a->branch, b->branch) || !same(a->worktree, b->worktree) || !same(a->reason, b->reason) ||
-		    !same(a->session, b->session) || !same(a->merge_outcome, b->merge_outcome) ||
+		    !same(a->session, b->session) || !same(a->report, b->report) || !same(a->merge_outcome, b->merge_outcome) ||
 		    !same(a->merge_commit, b->merge_commit) || !same(a->merge_detail, b->merge_detail))
 			abort();
 	}

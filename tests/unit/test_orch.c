@@ -978,6 +978,35 @@ static void test_worktree_setup(void **st)
 	fx_free(&f);
 }
 
+static void test_report(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, "{\"name\":\"t\",\"tasks\":[{\"id\":\"a\",\"report\":\"out/REPORT.md\",\"command\":[\"sh\"]},"
+		    "{\"id\":\"b\",\"report\":\"none.md\",\"command\":[\"sh\"]}]}");
+	orch_next_wave(&f.o, &e);
+	wt_ready(&f, "a");
+	wt_ready(&f, "b");
+	char *d = xasprintf("%s/.shoal/worktrees/a/out", f.dir);
+	char *cmd = xasprintf("mkdir -p '%s' && printf 'files_changed: x.c\\n\\377bad' > '%s/REPORT.md'", d, d);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(d);
+	orch_exited(&f.o, IDX(&f, "a"), 0, 0);
+	orch_exited(&f.o, IDX(&f, "b"), 0, 0);
+	/* Kept (cut before invalid UTF-8), and saved. */
+	assert_string_equal(state_task_find(&f.o.st, "a")->report, "files_changed: x.c\n");
+	assert_null(state_task_find(&f.o.st, "b")->report); /* no file: nothing */
+	char *sp = xasprintf("%s/state.json", f.shoal);
+	struct state s;
+	assert_int_equal(state_load(&s, sp, &e), 1);
+	assert_string_equal(state_task_find(&s, "a")->report, "files_changed: x.c\n");
+	state_free(&s);
+	free(sp);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -992,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_auto_merge_advance),
 		cmocka_unit_test(test_status_signals_and_ctl),
 		cmocka_unit_test(test_worktree_setup),
+		cmocka_unit_test(test_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

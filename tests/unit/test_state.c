@@ -103,6 +103,7 @@ static void fill(struct state *s)
 	state_set_str(&t->merge_commit, "0123456789abcdef0123456789abcdef01234567");
 	state_set_str(&t->merge_detail, "validate: ok\n\"quoted\" \\ tab\t");
 	state_set_str(&t->session, "a1b2c3");
+	state_set_str(&t->report, "files_changed: src/user.c\ntests: 12 passed");
 	t = state_task_get(s, "hashing");
 	t->st = TASK_RUNNING;
 	t->pid = 4242;
@@ -144,7 +145,7 @@ static void test_roundtrip(void **st)
 		assert_int_equal(a->term_signal, b->term_signal);
 		assert_true(a->start_ms == b->start_ms && a->end_ms == b->end_ms);
 #define SAME(f) do { if (a->f) assert_string_equal(a->f, b->f); else assert_null(b->f); } while (0)
-		SAME(branch); SAME(worktree); SAME(reason); SAME(session);
+		SAME(branch); SAME(worktree); SAME(reason); SAME(session); SAME(report);
 		SAME(merge_outcome); SAME(merge_commit); SAME(merge_detail);
 #undef SAME
 	}
