@@ -1,0 +1,104 @@
+/* gitrepo — the repository shoal works on: opening it from any directory
+ * inside it (subdirectory, linked worktree), the run-data directory .shoal/
+ * and its info/exclude entry, the mutation lock, commit identity, libgit2
+ * error messages, the sweep of partial worktree admin dirs libgit2 leaves
+ * behind, and crash recovery (merge journal, leftover validation worktrees).
+ * Only the git modules (gitrepo, gitwt, gitdiff, merge, gitworker, cmd_git)
+ * include git2.h; others see opaque pointers. */
+#ifndef SHOAL_GITREPO_H
+#define SHOAL_GITREPO_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct git_repository;
+struct git_signature;
+struct git_oid;
+
+struct gitrepo {
+	struct git_repository *git; /* the MAIN repository (never a linked worktree) */
+	char *root;                 /* main worktree root, no trailing slash */
+	char *gitdir;               /* common git dir, no trailing slash */
+	char *shoal;                /* root + "/.shoal" */
+	int lockfd;                 /* held by gitrepo_prepare, -1 otherwise */
+	int recovered;              /* what the last prepare repaired (count) */
+};
+
+/* Initialises libgit2 once (thread-safe, idempotent) and sets the process
+ * global options shoal needs. Call before starting any worker thread;
+ * gitrepo_open calls it too. */
+void gitrepo_global_init(void);
+
+/* Opens the repository containing dir (NULL = "."), then its main
+ * repository when dir is inside a linked worktree. Refuses bare repositories
+ * and repositories without commits. Read-only: creates nothing. */
+struct gitrepo *gitrepo_open(const char *dir, struct err *e);
+void gitrepo_close(struct gitrepo *r);
+
+/* Before any mutating operation: creates .shoal/{worktrees,logs,validate},
+ * adds "/.shoal/" to info/exclude once, takes the mutation lock (waiting up
+ * to timeout_ms for another shoal process), sweeps partial admin dirs and
+ * finishes or undoes what a killed shoal left half done. Idempotent. */
+int gitrepo_prepare(struct gitrepo *r, struct err *e);
+
+/* Copies libgit2's last error (or "(no detail)") into e, prefixed by what. */
+int gitrepo_fail(struct err *e, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* 1 if id is a safe task id: [A-Za-z0-9][A-Za-z0-9._-]*, no "..", no
+ * ".lock" suffix, at most 64 bytes. */
+int gitrepo_id_valid(const char *id);
+/* Checks id and the branch name; fills e with the reason when invalid. */
+int gitrepo_check_names(const char *id, const char *branch, struct err *e);
+
+/* The base branch name: base itself when given (must exist as a local
+ * branch), else the branch checked out in the main worktree (refused when
+ * HEAD is detached). Caller frees *out. */
+int gitrepo_base(struct gitrepo *r, const char *base, char **out, struct err *e);
+/* The commit a local branch points to; -1 with a message when missing. */
+int gitrepo_branch_oid(struct gitrepo *r, const char *branch, struct git_oid *out,
+		       struct err *e);
+
+/* Commit identity from git config, or "shoal <shoal@localhost>" with
+ * *fallback = 1 when none is configured. */
+int gitrepo_identity(struct gitrepo *r, struct git_signature **sig, int *fallback,
+		     struct err *e);
+
+/* Number of changed entries in a worktree repository: tracked changes
+ * (staged or not), plus untracked files when untracked != 0. At most
+ * `limit` paths are copied to *paths (NULL-terminated; may be NULL). */
+int gitrepo_dirty(struct git_repository *wr, int untracked, char ***paths, int limit,
+		  struct err *e);
+
+/* Removes partial admin dirs in <gitdir>/worktrees (missing gitdir,
+ * commondir or HEAD, and not locked). Returns how many were removed. */
+int gitrepo_sweep(struct gitrepo *r);
+
+/* rm -rf path (no symlink following). 0 or -1 with errno. */
+int gitrepo_rmtree(const char *path);
+/* 1 if path exists (lstat). */
+int gitrepo_exists(const char *path);
+
+/* Merge journal: written before the main worktree is touched, removed once
+ * the base ref is published (or the change undone). A journal found by
+ * gitrepo_prepare means a shoal died in between: the main worktree is put
+ * back to match whatever the base ref points to. */
+int gitrepo_journal_write(struct gitrepo *r, const char *refname, const struct git_oid *old_tip,
+			  const struct git_oid *new_tip, struct err *e);
+int gitrepo_journal_clear(struct gitrepo *r);
+
+/* Checks out tree `to` into the main worktree, `from` being what it holds
+ * now (baseline). force = 1 overwrites the paths that differ between the two
+ * (recovery); else SAFE, failing with the blocking paths listed in e. The
+ * index is written with retries on a held lock. */
+int gitrepo_checkout_main(struct gitrepo *r, const struct git_oid *from_commit,
+			  const struct git_oid *to_commit, int force,
+			  void (*progress)(const char *path, size_t done, size_t total, void *ud),
+			  void *ud, struct err *e);
+
+/* The linked worktree (path) or "" for the main worktree that has refname
+ * checked out, or NULL. Scans admin dirs directly (stale ones included),
+ * not libgit2's checked-out test (bugs B2/B3). Caller frees. */
+char *gitrepo_branch_holder(struct gitrepo *r, const char *refname);
+
+#endif
