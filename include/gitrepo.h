@@ -87,12 +87,16 @@ int gitrepo_journal_write(struct gitrepo *r, const char *refname, const struct g
 			  const struct git_oid *new_tip, struct err *e);
 int gitrepo_journal_clear(struct gitrepo *r);
 
-/* Checks out tree `to` into the main worktree, `from` being what it holds
- * now (baseline). force = 1 overwrites the paths that differ between the two
- * (recovery); else SAFE, failing with the blocking paths listed in e. The
- * index is written with retries on a held lock. */
+/* Checks out commit `to` into the main worktree, `from` being what it holds
+ * now (baseline). GITREPO_CO_CHECK only checks (writes nothing);
+ * GITREPO_CO_SAFE refuses local changes or untracked files in the way;
+ * GITREPO_CO_FORCE overwrites the paths that differ between the two trees
+ * (undo and crash recovery only). Returns 0, -2 when local state blocks it
+ * (nothing written; the paths are listed in e), or -1. The index is written
+ * after the files, with retries while index.lock is held. */
+enum gitrepo_co { GITREPO_CO_CHECK, GITREPO_CO_SAFE, GITREPO_CO_FORCE };
 int gitrepo_checkout_main(struct gitrepo *r, const struct git_oid *from_commit,
-			  const struct git_oid *to_commit, int force,
+			  const struct git_oid *to_commit, enum gitrepo_co mode,
 			  void (*progress)(const char *path, size_t done, size_t total, void *ud),
 			  void *ud, struct err *e);
 

@@ -514,7 +514,7 @@ static void strarray_free_own(git_strarray *s)
 }
 
 int gitrepo_checkout_main(struct gitrepo *r, const git_oid *from_commit, const git_oid *to_commit,
-			  int force, void (*progress)(const char *, size_t, size_t, void *), void *ud,
+			  enum gitrepo_co mode, void (*progress)(const char *, size_t, size_t, void *), void *ud,
 			  struct err *e)
 {
 	git_repository *wr = NULL;
@@ -551,8 +551,11 @@ int gitrepo_checkout_main(struct gitrepo *r, const git_oid *from_commit, const g
 	}
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	int force = mode == GITREPO_CO_FORCE;
 	co.checkout_strategy = (force ? GIT_CHECKOUT_FORCE : GIT_CHECKOUT_SAFE) |
 			       GIT_CHECKOUT_DONT_WRITE_INDEX | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	if (mode == GITREPO_CO_CHECK)
+		co.checkout_strategy |= GIT_CHECKOUT_DRY_RUN;
 	co.baseline = tf;
 	co.paths = paths;
 	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
@@ -566,10 +569,15 @@ int gitrepo_checkout_main(struct gitrepo *r, const git_oid *from_commit, const g
 		err_set(e, "the main worktree %s has local changes or untracked files the merge "
 			   "would overwrite (%d: %s%s); nothing was written",
 			r->root, c.nconf, c.conflicts.s ? c.conflicts.s : "?", c.nconf > 10 ? ", ..." : "");
+		rc = -2;
 		goto out;
 	}
 	if (crc < 0) {
 		gitrepo_fail(e, "checkout into %s failed", r->root);
+		goto out;
+	}
+	if (mode == GITREPO_CO_CHECK) {
+		rc = 0;
 		goto out;
 	}
 	if (git_repository_index(&idx, wr) < 0) {
@@ -675,7 +683,7 @@ static int recover_journal(struct gitrepo *r, struct err *e)
 	else if (git_oid_equal(&cur, &new_tip))
 		from = &old_tip;
 	if (from) {
-		rc = gitrepo_checkout_main(r, from, &cur, 1, NULL, NULL, e);
+		rc = gitrepo_checkout_main(r, from, &cur, GITREPO_CO_FORCE, NULL, NULL, e);
 		if (rc < 0) {
 			size_t n = strlen(e->msg);
 			snprintf(e->msg + n, sizeof e->msg - n,

@@ -530,16 +530,26 @@ static int merge_task_locked(struct gitrepo *r, const char *base, const char *br
 	if (check_checkout_target(r, refname, &in_main, res, e) < 0)
 		goto out;
 	if (in_main) {
+		/* Check first (writes nothing), so the journal only ever covers a
+		 * checkout that local state does not block. */
+		int crc = gitrepo_checkout_main(r, &base_oid, &new_tip, GITREPO_CO_CHECK, NULL, NULL, &le);
+		if (crc < 0) {
+			rc = outcome(res, crc == -2 ? MERGE_MAIN_DIRTY : MERGE_FAILED, e, "%s", le.msg);
+			goto out;
+		}
 		if (gitrepo_journal_write(r, refname, &base_oid, &new_tip, &le) < 0) {
 			rc = outcome(res, MERGE_FAILED, e, "%s", le.msg);
 			goto out;
 		}
-		if (gitrepo_checkout_main(r, &base_oid, &new_tip, 0, m_progress, (void *)o, &le) < 0) {
-			/* SAFE checkout conflicts write nothing; anything else: undo. */
+		crc = gitrepo_checkout_main(r, &base_oid, &new_tip, GITREPO_CO_SAFE, m_progress, (void *)o,
+					    &le);
+		if (crc < 0) {
+			/* Blocked (-2): nothing was written. Anything else: undo. */
 			struct err ue;
-			gitrepo_checkout_main(r, &new_tip, &base_oid, 1, NULL, NULL, &ue);
+			if (crc != -2)
+				gitrepo_checkout_main(r, &new_tip, &base_oid, GITREPO_CO_FORCE, NULL, NULL, &ue);
 			gitrepo_journal_clear(r);
-			rc = outcome(res, MERGE_MAIN_DIRTY, e, "%s", le.msg);
+			rc = outcome(res, crc == -2 ? MERGE_MAIN_DIRTY : MERGE_FAILED, e, "%s", le.msg);
 			goto out;
 		}
 		res->main_updated = 1;
@@ -556,7 +566,7 @@ static int merge_task_locked(struct gitrepo *r, const char *base, const char *br
 	if (crc < 0) {
 		if (in_main) {
 			struct err ue;
-			if (gitrepo_checkout_main(r, &new_tip, &base_oid, 0, NULL, NULL, &ue) == 0)
+			if (gitrepo_checkout_main(r, &new_tip, &base_oid, GITREPO_CO_SAFE, NULL, NULL, &ue) == 0)
 				res->main_updated = 0;
 		}
 		gitrepo_journal_clear(r);
