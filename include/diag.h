@@ -13,6 +13,7 @@
 struct diag {
 	size_t off;   /* byte offset in the text, or (size_t)-1 for "no position" */
 	int line, col;
+	size_t seq; /* order of discovery */
 	char *msg;
 };
 
@@ -23,6 +24,8 @@ struct diags {
 	struct diag *v;
 	size_t n, cap;
 	int max; /* stop recording after this many (0 = 100) */
+	size_t *lines; /* start offset of each line, built on first use */
+	size_t nlines;
 };
 
 void diags_init(struct diags *d, const char *file, const char *text, size_t len);
@@ -31,6 +34,11 @@ void diags_free(struct diags *d);
 void diag_add(struct diags *d, size_t off, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* 1-based line and column (UTF-8 characters) of offset off in text. */
 void diag_linecol(const char *text, size_t len, size_t off, int *line, int *col);
+/* Line and column of offset off in d's text, via a line index (fast for
+ * many lookups in a large file). */
+void diags_linecol(struct diags *d, size_t off, int *line, int *col);
+/* Sorts by position (stable for equal positions). */
+void diags_sort(struct diags *d);
 /* Sorts by position and prints "FILE:LINE:COL: error: MSG" lines. */
 void diags_print(struct diags *d, FILE *f);
 /* One diagnostic formatted as printed (caller frees). */
