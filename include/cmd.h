@@ -10,4 +10,9 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_waves(struct cli *c, int argc, char **argv);
 int cmd_dag(struct cli *c, int argc, char **argv);
 
+/* src/cmd_git.c: worktrees, changes, merging */
+int cmd_worktree(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_merge(struct cli *c, int argc, char **argv);
+
 #endif

@@ -18,6 +18,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "check", "[PLAN]", "validate a plan and print its tasks, waves and critical path", cmd_check },
 	{ "waves", "[PLAN] [--json]", "print the waves of a plan (--json: machine-readable)", cmd_waves },
 	{ "dag", "[PLAN] [--dot]", "print the task graph (--dot: Graphviz DOT)", cmd_dag },
+	{ "worktree", "ACTION [TASK...] [OPTIONS]",
+	  "task worktrees: add TASK..., list [--json], remove TASK... [--force], prune, clean [--force]", cmd_worktree },
+	{ "diff", "[TASK...] [--json]",
+	  "files each task branch changed, overlaps between tasks, territory violations", cmd_diff },
+	{ "merge", "TASK|--wave N [OPTIONS]",
+	  "merge into base: --dry-run, --no-validate; --into-task merges base into TASK", cmd_merge },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);
