@@ -401,6 +401,8 @@ int gitwt_remove(struct gitrepo *r, const char *base, const char *id, int force,
 	}
 out:
 	gitwt_list_free(v, nv);
+	if (rc < 0)
+		gitwt_remove_result_free(res);
 	return rc;
 }
 

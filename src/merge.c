@@ -833,5 +833,7 @@ out:
 	git_repository_free(wr);
 	free(holder);
 	free(refname);
+	if (rc < 0)
+		merge_into_result_free(res);
 	return rc;
 }

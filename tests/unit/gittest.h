@@ -14,6 +14,42 @@
 
 #include "util.h"
 
+/* Strings made by the helpers are registered and freed by gt_teardown (or
+ * earlier by gt_free), so tests can use them inline. */
+static void **gt_reg;
+static size_t gt_nreg, gt_capreg;
+static char *gt_keep(char *p)
+{
+	xgrow((void **)&gt_reg, &gt_capreg, gt_nreg + 1, sizeof *gt_reg);
+	gt_reg[gt_nreg++] = p;
+	return p;
+}
+__attribute__((unused)) static void gt_free(void *p)
+{
+	for (size_t i = 0; i < gt_nreg; i++)
+		if (gt_reg[i] == p)
+			gt_reg[i] = NULL;
+	free(p);
+}
+static void gt_free_all(void)
+{
+	for (size_t i = 0; i < gt_nreg; i++)
+		free(gt_reg[i]);
+	free(gt_reg);
+	gt_reg = NULL;
+	gt_nreg = gt_capreg = 0;
+}
+/* xasprintf, registered. */
+__attribute__((unused)) static char *PRINTF_LIKE(1, 2) gt_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct sbuf b = { 0 };
+	sbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return gt_keep(sbuf_steal(&b));
+}
+
 static char gt_tmp[512];  /* the temp dir */
 static char gt_repo[600]; /* the repository inside it: "<tmp>/my repo é" */
 
@@ -56,7 +92,7 @@ __attribute__((unused)) static char *PRINTF_LIKE(1, 2) gt_out(const char *fmt, .
 	size_t l = strlen(s);
 	while (l && s[l - 1] == '\n')
 		s[--l] = 0;
-	return s;
+	return gt_keep(s);
 }
 
 #define GIT "git -c user.name=tester -c user.email=t@shoal.invalid -c init.defaultBranch=main " \
@@ -82,6 +118,7 @@ static void gt_teardown(void)
 {
 	if (!getenv("GT_KEEP"))
 		gt_sh("rm -rf '%s'", gt_tmp);
+	gt_free_all();
 }
 
 /* Commits a file change on a branch via a temporary CLI worktree-free

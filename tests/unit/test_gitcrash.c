@@ -83,9 +83,9 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	free(old_tip);
-	free(task_tip);
-	free(merged_tree);
+	gt_free(old_tip);
+	gt_free(task_tip);
+	gt_free(merged_tree);
 	gt_teardown();
 	return 0;
 }
@@ -119,7 +119,7 @@ static void test_kill_points(void **st)
 	assert_int_equal(WEXITSTATUS(wst), 0);
 	char *tree = gt_out("git -C '%s' rev-parse 'main^{tree}'", gt_repo);
 	assert_string_equal(tree, merged_tree);
-	free(tree);
+	gt_free(tree);
 	assert_true(main_matches());
 
 	int n_old = 0, n_new = 0, n_finished = 0, n_repaired = 0, n_inconsistent = 0;
@@ -146,7 +146,7 @@ static void test_kill_points(void **st)
 			assert_string_equal(p1, old_tip);
 			assert_string_equal(p2, task_tip);
 			assert_string_equal(t, merged_tree);
-			free(p1), free(p2), free(t);
+			gt_free(p1), gt_free(p2), gt_free(t);
 		}
 		assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
 		if (!main_matches())
@@ -162,16 +162,16 @@ static void test_kill_points(void **st)
 		gitrepo_close(r);
 		char *tip2 = gt_rev("main");
 		assert_string_equal(tip, tip2); /* recovery never moves the ref */
-		free(tip2);
-		free(tip);
+		gt_free(tip2);
+		gt_free(tip);
 		if (!main_matches())
 			fail_msg("kill at %.0f ms: main worktree does not match the base ref after recovery", at);
 		char *wl = gt_out("git -C '%s' worktree list --porcelain | grep -c '^worktree '", gt_repo);
 		assert_string_equal(wl, "1");
-		free(wl);
+		gt_free(wl);
 		char *tb = gt_out("git -C '%s' branch --list 'shoal-tmp/*' | wc -l", gt_repo);
 		assert_string_equal(tb, "0");
-		free(tb);
+		gt_free(tb);
 		assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
 	}
 	printf("# crash: uninterrupted merge %.0f ms; %d kills: base old %d, new %d; finished before "

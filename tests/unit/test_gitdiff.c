@@ -97,8 +97,8 @@ static void test_task_changes(void **st)
 	gitwt_add_result_free(&ar);
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/two", "two", NULL, NULL, &ar, &e), 0);
 	gitwt_add_result_free(&ar);
-	char *w1 = xasprintf("%s/.shoal/worktrees/one", gt_repo);
-	char *w2 = xasprintf("%s/.shoal/worktrees/two", gt_repo);
+	char *w1 = gt_fmt("%s/.shoal/worktrees/one", gt_repo);
+	char *w2 = gt_fmt("%s/.shoal/worktrees/two", gt_repo);
 	/* one: edit src/a.c, rename docs/guide.md, add a file outside territory */
 	assert_int_equal(gt_sh("cd '%s' && printf 'int a;\\nint b2;\\nint c;\\nint d;\\n' >src/a.c && "
 			       "git mv docs/guide.md src/guide.md && echo n >notes.txt && git add -A && "
@@ -126,7 +126,7 @@ static void test_task_changes(void **st)
 	}
 	assert_string_equal(mine.s, g);
 	sbuf_free(&mine);
-	free(g);
+	gt_free(g);
 	int committed = 0, uncommitted = 0, outside = 0;
 	for (int i = 0; i < t[0].nfiles; i++) {
 		struct gitdiff_file *f = &t[0].files[i];
@@ -164,8 +164,8 @@ static void test_task_changes(void **st)
 	struct gitdiff_task o = { .id = "o" };
 	assert_int_equal(gitdiff_task(r, "main", "orphan", NULL, NULL, &o, &e), -1);
 	assert_non_null(strstr(e.msg, "unrelated"));
-	free(w1);
-	free(w2);
+	gt_free(w1);
+	gt_free(w2);
 	gitrepo_close(r);
 	gt_teardown();
 }

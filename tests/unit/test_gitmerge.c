@@ -55,7 +55,7 @@ static void assert_main_clean(void)
 {
 	char *s = gt_out("git -C '%s' status --porcelain", gt_repo);
 	assert_string_equal(s, "");
-	free(s);
+	gt_free(s);
 	assert_int_equal(gt_sh("git -C '%s' diff --quiet HEAD", gt_repo), 0);
 	assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
 }
@@ -65,11 +65,11 @@ static void assert_no_leftovers(void)
 {
 	char *n = gt_out("git -C '%s' worktree list --porcelain | grep -c '/.shoal/validate/'", gt_repo);
 	assert_string_equal(n, "0");
-	free(n);
+	gt_free(n);
 	n = gt_out("git -C '%s' branch --list 'shoal-tmp/*' | wc -l", gt_repo);
 	assert_string_equal(n, "0");
-	free(n);
-	assert_false(gitrepo_exists(xasprintf("%s/.shoal/merge-journal", gt_repo)));
+	gt_free(n);
+	assert_false(gitrepo_exists(gt_fmt("%s/.shoal/merge-journal", gt_repo)));
 }
 
 static void test_preview_kinds(void **st)
@@ -111,7 +111,7 @@ static void test_preview_kinds(void **st)
 			  "grep . | tr '\\n' ' '",
 			  gt_repo);
 	assert_string_equal(mt, "README docs/guide.md ");
-	free(mt);
+	gt_free(mt);
 	merge_preview_free(&p);
 	assert_int_equal(merge_preview(r, "main", "old", &p, &e), 0);
 	assert_int_equal(p.kind, MERGE_UP_TO_DATE);
@@ -124,7 +124,7 @@ static void test_preview_kinds(void **st)
 	/* nothing touched */
 	char *after = gt_rev("main");
 	assert_string_equal(before, after);
-	assert_false(gitrepo_exists(xasprintf("%s/.git/MERGE_HEAD", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/MERGE_HEAD", gt_repo)));
 	assert_main_clean();
 	/* merge refuses unrelated histories and conflicts, changing nothing */
 	struct merge_opts o = { .id = "orphan" };
@@ -167,14 +167,14 @@ static void test_ff_and_clean_merge(void **st)
 	char *log = util_read_file(res.log_path, NULL, NULL);
 	assert_non_null(log);
 	assert_non_null(strstr(log, "validated-ff"));
-	free(log);
+	gt_free(log);
 	merge_result_free(&res);
-	assert_true(gitrepo_exists(xasprintf("%s/src/new.c", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/src/new.c", gt_repo)));
 	assert_main_clean();
 	assert_no_leftovers();
 	char *rl = gt_out("git -C '%s' reflog -1 --format=%%gs main", gt_repo);
 	assert_string_equal(rl, "shoal: merge ff: Fast-forward");
-	free(rl);
+	gt_free(rl);
 
 	/* clean (non-fast-forward) merge */
 	gt_commit_file("cl", "main", "src/b.c", "b\n");
@@ -186,7 +186,7 @@ static void test_ff_and_clean_merge(void **st)
 	assert_int_equal(res.preview.kind, MERGE_CLEAN);
 	assert_int_equal(res.identity_fallback, 0);
 	char *parents = gt_out("git -C '%s' rev-list --parents -n 1 main", gt_repo);
-	char *want = xasprintf("%s %s %s", res.new_tip, old, cl);
+	char *want = gt_fmt("%s %s %s", res.new_tip, old, cl);
 	assert_string_equal(parents, want); /* first parent = base */
 	/* same tree as git's own merge */
 	char *tree = gt_out("git -C '%s' rev-parse 'main^{tree}'", gt_repo);
@@ -195,7 +195,7 @@ static void test_ff_and_clean_merge(void **st)
 	char *subj = gt_out("git -C '%s' log -1 --format=%%s main", gt_repo);
 	assert_string_equal(subj, "Merge branch 'cl'");
 	merge_result_free(&res);
-	assert_true(gitrepo_exists(xasprintf("%s/src/b.c", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/src/b.c", gt_repo)));
 	assert_main_clean();
 	assert_no_leftovers();
 	/* merging again: already merged */
@@ -228,14 +228,14 @@ static void test_dirty_main_refused(void **st)
 	assert_string_equal(objs, objs2); /* nothing written, not even objects */
 	char *readme = gt_out("cat '%s/README'", gt_repo);
 	assert_string_equal(readme, "hello\nlocal-edit");
-	assert_false(gitrepo_exists(xasprintf("%s/src/b.c", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/src/b.c", gt_repo)));
 	/* a held index.lock: refused, lock left alone */
 	assert_int_equal(gt_sh("cd '%s' && git checkout -q README && : >.git/index.lock", gt_repo), 0);
 	assert_int_equal(merge_task(r, "main", "t", &o, &res, &e), -1);
 	assert_int_equal(res.outcome, MERGE_MAIN_DIRTY);
 	assert_non_null(strstr(res.msg, "index.lock"));
 	merge_result_free(&res);
-	assert_true(gitrepo_exists(xasprintf("%s/.git/index.lock", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/.git/index.lock", gt_repo)));
 	assert_int_equal(gt_sh("rm '%s/.git/index.lock'", gt_repo), 0);
 	/* an untracked file in the way: refused by the checkout, nothing written */
 	assert_int_equal(gt_sh("echo mine >'%s/src/b.c'", gt_repo), 0);
@@ -287,12 +287,12 @@ static void test_validation_failure(void **st)
 	char *log = util_read_file(res.log_path, NULL, NULL);
 	assert_non_null(strstr(log, "boom"));
 	assert_non_null(strstr(log, "# exit status 3"));
-	free(log);
+	gt_free(log);
 	merge_result_free(&res);
 	char *after = gt_rev("main"), *tip2 = gt_rev("shoal/t/v");
 	assert_string_equal(before, after);
 	assert_string_equal(tip, tip2);
-	assert_false(gitrepo_exists(xasprintf("%s/v.txt", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/v.txt", gt_repo)));
 	char *wip = gt_out("git -C '%s/.shoal/worktrees/v' status --porcelain", gt_repo);
 	assert_string_equal(wip, " M README"); /* the task's uncommitted work untouched */
 	assert_main_clean();
@@ -307,7 +307,7 @@ static void test_base_moved_during_validation(void **st)
 	gt_commit_file("t", "main", "src/b.c", "b\n");
 	main_commit("docs/guide.md", "ours\n");
 	struct gitrepo *r = open_repo();
-	char *cmd = xasprintf("cd '%s' && " GIT " commit -q --allow-empty -m moved-meanwhile", gt_repo);
+	char *cmd = gt_fmt("cd '%s' && " GIT " commit -q --allow-empty -m moved-meanwhile", gt_repo);
 	struct merge_opts o = { .id = "t", .validate = cmd };
 	struct merge_result res;
 	assert_int_equal(merge_task(r, "main", "t", &o, &res, &e), -1);
@@ -316,10 +316,10 @@ static void test_base_moved_during_validation(void **st)
 	merge_result_free(&res);
 	char *subj = gt_out("git -C '%s' log -1 --format=%%s main", gt_repo);
 	assert_string_equal(subj, "moved-meanwhile"); /* theirs kept, ours not published */
-	assert_false(gitrepo_exists(xasprintf("%s/src/b.c", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/src/b.c", gt_repo)));
 	assert_main_clean();
 	assert_no_leftovers();
-	free(cmd);
+	gt_free(cmd);
 	gitrepo_close(r);
 }
 
@@ -373,8 +373,8 @@ static void test_wave_in_order_with_conflict(void **st)
 	assert_int_equal(gt_sh("git -C '%s' merge-base --is-ancestor w/d main", gt_repo), 1);
 	char *readme = gt_out("cat '%s/README'", gt_repo);
 	assert_string_equal(readme, "from a");
-	assert_true(gitrepo_exists(xasprintf("%s/b.txt", gt_repo)));
-	assert_false(gitrepo_exists(xasprintf("%s/d.txt", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/b.txt", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/d.txt", gt_repo)));
 	assert_main_clean();
 	assert_no_leftovers();
 	gitrepo_close(r);
@@ -388,7 +388,7 @@ static void test_into_task(void **st)
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/x", "x", NULL, NULL, &ar, &e), 0);
 	gitwt_add_result_free(&ar);
-	char *wt = xasprintf("%s/.shoal/worktrees/x", gt_repo);
+	char *wt = gt_fmt("%s/.shoal/worktrees/x", gt_repo);
 	assert_int_equal(gt_sh("cd '%s' && echo task >README && " GIT " commit -qam task", wt), 0);
 	main_commit("README", "base\n");
 	main_commit("docs/guide.md", "base guide\n");
@@ -442,7 +442,7 @@ static void test_into_task(void **st)
 	assert_int_equal(merge_into_task(r, "main", "shoal/t/x", &ir, &e), 0);
 	assert_int_equal(ir.outcome, INTO_UP_TO_DATE);
 	merge_into_result_free(&ir);
-	free(wt);
+	gt_free(wt);
 	gitrepo_close(r);
 }
 
@@ -450,7 +450,7 @@ static void test_identity_fallback(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	char *empty = xasprintf("%s/noconf", gt_tmp);
+	char *empty = gt_fmt("%s/noconf", gt_tmp);
 	mkdir(empty, 0777);
 	git_buf saved[3] = { { 0 } };
 	int levels[3] = { GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM };
@@ -477,7 +477,7 @@ static void test_identity_fallback(void **st)
 	char *who = gt_out("git -C '%s' log -1 --format='%%an <%%ae>' main", gt_repo);
 	assert_string_equal(who, "shoal <shoal@localhost>");
 	gitrepo_close(r);
-	free(empty);
+	gt_free(empty);
 }
 
 static void test_worker(void **st)

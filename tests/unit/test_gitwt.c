@@ -37,18 +37,18 @@ static struct gitrepo *open_repo(void)
 
 static char *wt_path(const char *id)
 {
-	return xasprintf("%s/.shoal/worktrees/%s", gt_repo, id);
+	return gt_fmt("%s/.shoal/worktrees/%s", gt_repo, id);
 }
 
 static void add_ok(struct gitrepo *r, const char *id)
 {
 	struct err e = { { 0 } };
 	struct gitwt_add_result res;
-	char *br = xasprintf("shoal/t/%s", id);
+	char *br = gt_fmt("shoal/t/%s", id);
 	if (gitwt_add(r, "main", br, id, NULL, NULL, &res, &e) < 0)
 		fail_msg("add %s: %s", id, e.msg);
 	gitwt_add_result_free(&res);
-	free(br);
+	gt_free(br);
 }
 
 /* The CLI agrees the repository is sound and the main worktree clean. */
@@ -57,7 +57,7 @@ static void cli_sound(void)
 	assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
 	char *st = gt_out("git -C '%s' status --porcelain", gt_repo);
 	assert_string_equal(st, "");
-	free(st);
+	gt_free(st);
 }
 
 static void test_open_everywhere(void **st)
@@ -68,36 +68,36 @@ static void test_open_everywhere(void **st)
 	add_ok(r, "T-1");
 	char *root = xstrdup(r->root);
 	gitrepo_close(r);
-	char *sub = xasprintf("%s/src", gt_repo);
+	char *sub = gt_fmt("%s/src", gt_repo);
 	r = gitrepo_open(sub, &e);
 	assert_non_null(r);
 	assert_string_equal(r->root, root);
 	gitrepo_close(r);
-	char *wsub = xasprintf("%s/.shoal/worktrees/T-1/src", gt_repo);
+	char *wsub = gt_fmt("%s/.shoal/worktrees/T-1/src", gt_repo);
 	r = gitrepo_open(wsub, &e);
 	assert_non_null(r);
 	assert_string_equal(r->root, root); /* acts on the main repository */
 	gitrepo_close(r);
-	free(sub);
-	free(wsub);
-	free(root);
+	gt_free(sub);
+	gt_free(wsub);
+	gt_free(root);
 
 	/* bare, empty, not a repository: refused with a clear message */
-	char *bare = xasprintf("%s/bare.git", gt_tmp);
+	char *bare = gt_fmt("%s/bare.git", gt_tmp);
 	assert_int_equal(gt_sh("git clone -q --bare '%s' '%s'", gt_repo, bare), 0);
 	assert_null(gitrepo_open(bare, &e));
 	assert_non_null(strstr(e.msg, "bare"));
-	char *empty = xasprintf("%s/empty", gt_tmp);
+	char *empty = gt_fmt("%s/empty", gt_tmp);
 	assert_int_equal(gt_sh("git init -q '%s'", empty), 0);
 	assert_null(gitrepo_open(empty, &e));
 	assert_non_null(strstr(e.msg, "no commits"));
-	char *none = xasprintf("%s/none", gt_tmp);
+	char *none = gt_fmt("%s/none", gt_tmp);
 	mkdir(none, 0777);
 	assert_null(gitrepo_open(none, &e));
 	assert_non_null(strstr(e.msg, "not a git repository"));
-	free(bare);
-	free(empty);
-	free(none);
+	gt_free(bare);
+	gt_free(empty);
+	gt_free(none);
 }
 
 static void test_round_trip(void **st)
@@ -111,23 +111,23 @@ static void test_round_trip(void **st)
 	add_ok(r, "T-3");
 	char *n = gt_out("grep -c '^/.shoal/$' '%s/.git/info/exclude'", gt_repo);
 	assert_string_equal(n, "1");
-	free(n);
-	assert_false(gitrepo_exists(xasprintf("%s/.gitignore", gt_repo)));
+	gt_free(n);
+	assert_false(gitrepo_exists(gt_fmt("%s/.gitignore", gt_repo)));
 	cli_sound();
 
 	char *porc = gt_out("git -C '%s' worktree list --porcelain", gt_repo);
 	for (int i = 1; i <= 3; i++) {
-		char *p = xasprintf("worktree %s/.shoal/worktrees/T-%d\n", gt_repo, i);
-		char *b = xasprintf("branch refs/heads/shoal/t/T-%d", i);
+		char *p = gt_fmt("worktree %s/.shoal/worktrees/T-%d\n", gt_repo, i);
+		char *b = gt_fmt("branch refs/heads/shoal/t/T-%d", i);
 		assert_non_null(strstr(porc, p));
 		assert_non_null(strstr(porc, b));
-		free(p);
-		free(b);
+		gt_free(p);
+		gt_free(b);
 	}
-	free(porc);
+	gt_free(porc);
 	char *wst = gt_out("git -C '%s/.shoal/worktrees/T-1' status --porcelain", gt_repo);
 	assert_string_equal(wst, "");
-	free(wst);
+	gt_free(wst);
 
 	/* a commit on T-1, a dirty file in T-2 */
 	assert_int_equal(gt_sh("cd '%s/.shoal/worktrees/T-1' && echo x >>README && " GIT
@@ -147,7 +147,7 @@ static void test_round_trip(void **st)
 	assert_int_equal(v[0].merged, 0);
 	char *h = gt_out("git -C '%s' rev-parse shoal/t/T-1", gt_repo);
 	assert_string_equal(v[0].head, h);
-	free(h);
+	gt_free(h);
 	assert_int_equal(v[1].dirty, 1);
 	assert_int_equal(v[1].merged, 1);
 	assert_int_equal(v[2].stale, 0);
@@ -159,7 +159,7 @@ static void test_round_trip(void **st)
 	assert_int_equal(gitwt_remove(r, "main", "T-2", 0, &rr, &e), -1);
 	assert_non_null(strstr(e.msg, "uncommitted"));
 	assert_non_null(strstr(e.msg, "src/a.c"));
-	assert_true(gitrepo_exists(xasprintf("%s/.shoal/worktrees/T-2/src/a.c", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/.shoal/worktrees/T-2/src/a.c", gt_repo)));
 	assert_int_equal(gitwt_remove(r, "main", "T-3", 0, &rr, &e), 0);
 	assert_int_equal(rr.branch_deleted, 1);
 	gitwt_remove_result_free(&rr);
@@ -171,11 +171,11 @@ static void test_round_trip(void **st)
 	gitwt_remove_result_free(&rr);
 	char *branches = gt_out("git -C '%s' branch --format='%%(refname:short)' | tr '\\n' ' '", gt_repo);
 	assert_string_equal(branches, "main shoal/t/T-1 ");
-	free(branches);
+	gt_free(branches);
 	porc = gt_out("git -C '%s' worktree list --porcelain | grep -c '^worktree '", gt_repo);
 	assert_string_equal(porc, "1");
-	free(porc);
-	assert_false(gitrepo_exists(xasprintf("%s/.shoal/worktrees/T-1", gt_repo)));
+	gt_free(porc);
+	assert_false(gitrepo_exists(gt_fmt("%s/.shoal/worktrees/T-1", gt_repo)));
 	cli_sound();
 
 	/* re-adding a task whose branch exists and no worktree holds reuses it */
@@ -184,13 +184,13 @@ static void test_round_trip(void **st)
 	assert_int_equal(ar.reused, 1);
 	char *t1 = gt_out("git -C '%s' rev-parse shoal/t/T-1", gt_repo);
 	assert_string_equal(ar.head, t1);
-	free(t1);
+	gt_free(t1);
 	gitwt_add_result_free(&ar);
 	/* a branch checked out elsewhere is refused, nothing created */
 	assert_int_equal(gitwt_add(r, "main", "main", "T-9", NULL, NULL, &ar, &e), -1);
 	assert_non_null(strstr(e.msg, "already checked out"));
-	assert_false(gitrepo_exists(xasprintf("%s/.shoal/worktrees/T-9", gt_repo)));
-	assert_false(gitrepo_exists(xasprintf("%s/.git/worktrees/T-9", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.shoal/worktrees/T-9", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/worktrees/T-9", gt_repo)));
 	/* already has a worktree */
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/T-1", "T-1", NULL, NULL, &ar, &e), -1);
 	assert_non_null(strstr(e.msg, "already has a worktree"));
@@ -218,13 +218,13 @@ static void test_stale_and_prune(void **st)
 	/* the CLI sees it as prunable too */
 	char *porc = gt_out("git -C '%s' worktree list --porcelain", gt_repo);
 	assert_non_null(strstr(porc, "prunable"));
-	free(porc);
+	gt_free(porc);
 	assert_int_equal(gitwt_prune(r, &e), 1);
 	porc = gt_out("git -C '%s' worktree list --porcelain", gt_repo);
 	assert_null(strstr(porc, "prunable"));
 	assert_null(strstr(porc, "/gone"));
 	assert_non_null(strstr(porc, "/kept"));
-	free(porc);
+	gt_free(porc);
 	/* after prune, adding it again reuses the branch */
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/gone", "gone", NULL, NULL, &ar, &e), 0);
@@ -237,7 +237,7 @@ static void test_stale_and_prune(void **st)
 	gitwt_add_result_free(&ar);
 	cli_sound();
 	assert_int_equal(gt_sh("git -C '%s' worktree prune -n -v | grep -q .", gt_repo), 1);
-	free(p);
+	gt_free(p);
 	gitrepo_close(r);
 }
 
@@ -251,15 +251,15 @@ static void test_partial_admin_dirs(void **st)
 			       gt_repo),
 			 0);
 	add_ok(r, "after-trap");
-	assert_false(gitrepo_exists(xasprintf("%s/.git/worktrees/q1", gt_repo)));
-	assert_false(gitrepo_exists(xasprintf("%s/.git/worktrees/q2", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/worktrees/q1", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/worktrees/q2", gt_repo)));
 	/* a failing add (target exists, not empty) cleans up after itself */
 	char *p = wt_path("blocked");
 	assert_int_equal(gt_sh("mkdir -p '%s' && echo x >'%s/file'", p, p), 0);
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/blocked", "blocked", NULL, NULL, &ar, &e), -1);
 	assert_non_null(strstr(e.msg, "already exists"));
-	assert_false(gitrepo_exists(xasprintf("%s/.git/worktrees/blocked", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/worktrees/blocked", gt_repo)));
 	assert_int_equal(gt_sh("git -C '%s' rev-parse -q --verify refs/heads/shoal/t/blocked", gt_repo), 1);
 	/* the retry works once the obstacle is gone */
 	assert_int_equal(gt_sh("rm -rf '%s'", p), 0);
@@ -271,9 +271,9 @@ static void test_partial_admin_dirs(void **st)
 	cli_sound();
 	char *porc = gt_out("git -C '%s' worktree list --porcelain | grep -c '^worktree '", gt_repo);
 	assert_string_equal(porc, "4");
-	free(porc);
-	free(p);
-	free(p2);
+	gt_free(porc);
+	gt_free(p);
+	gt_free(p2);
 	gitrepo_close(r);
 }
 
@@ -303,14 +303,14 @@ static void test_locked_and_invalid(void **st)
 	const char *bad[] = { "tâche", "a b", "..", "-x", "x.lock", "a/b", "" };
 	struct gitwt_add_result ar;
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
-		char *br = xasprintf("shoal/t/%s", bad[i]);
+		char *br = gt_fmt("shoal/t/%s", bad[i]);
 		assert_int_equal(gitwt_add(r, "main", br, bad[i], NULL, NULL, &ar, &e), -1);
 		assert_non_null(strstr(e.msg, "invalid task id"));
-		free(br);
+		gt_free(br);
 	}
 	char *ls = gt_out("ls -A '%s/.shoal/worktrees' | wc -l", gt_repo);
 	assert_string_equal(ls, "0");
-	free(ls);
+	gt_free(ls);
 	/* a bad branch prefix */
 	assert_int_equal(gitwt_add(r, "main", "bad..prefix/x", "x", NULL, NULL, &ar, &e), -1);
 	assert_non_null(strstr(e.msg, "invalid branch name"));
@@ -320,7 +320,7 @@ static void test_locked_and_invalid(void **st)
 	cli_sound();
 	char *br = gt_out("git -C '%s' branch | wc -l", gt_repo);
 	assert_string_equal(br, "1");
-	free(br);
+	gt_free(br);
 	gitrepo_close(r);
 }
 
@@ -345,7 +345,7 @@ static void test_progress_and_base_default(void **st)
 	assert_int_equal(gitwt_add(r, NULL, "shoal/t/p", "p", count_progress, NULL, &ar, &e), 0);
 	assert_true(nprog >= 3);
 	gitwt_add_result_free(&ar);
-	free(base);
+	gt_free(base);
 	assert_int_equal(gt_sh("git -C '%s' checkout -q --detach", gt_repo), 0);
 	assert_int_equal(gitrepo_base(r, NULL, &base, &e), -1);
 	assert_non_null(strstr(e.msg, "detached"));
