@@ -100,6 +100,13 @@ int gitrepo_checkout_main(struct gitrepo *r, const struct git_oid *from_commit,
 			  void (*progress)(const char *path, size_t done, size_t total, void *ud),
 			  void *ud, struct err *e);
 
+/* 1 unless checking out commit `tip` provably needs no filter (CRLF, ident,
+ * filter drivers): no .gitattributes anywhere in its tree, no
+ * info/attributes, no core.attributesFile or global/system attributes file,
+ * core.autocrlf false or unset. Then checkout may set disable_filters,
+ * which saves libgit2 ~20 readlink() calls per file (notes §12). */
+int gitrepo_filters_needed(struct gitrepo *r, const struct git_oid *tip);
+
 /* The linked worktree (path) or "" for the main worktree that has refname
  * checked out, or NULL. Scans admin dirs directly (stale ones included),
  * not libgit2's checked-out test (bugs B2/B3). Caller frees. */

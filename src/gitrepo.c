@@ -280,6 +280,58 @@ int gitrepo_sweep(struct gitrepo *r)
 	return n;
 }
 
+static int find_gitattributes(const char *root, const git_tree_entry *te, void *payload)
+{
+	(void)root;
+	if (!strcmp(git_tree_entry_name(te), ".gitattributes")) {
+		*(int *)payload = 1;
+		return -1; /* stop */
+	}
+	return 0;
+}
+
+int gitrepo_filters_needed(struct gitrepo *r, const git_oid *tip)
+{
+	int needed = 0;
+	git_config *cfg = NULL;
+	if (git_repository_config_snapshot(&cfg, r->git) < 0)
+		return 1;
+	int b = 0;
+	const char *str = NULL;
+	if (git_config_get_bool(&b, cfg, "core.autocrlf") == 0 && b)
+		needed = 1;
+	else if (git_config_get_string(&str, cfg, "core.autocrlf") == 0 && strcmp(str, "false") &&
+		 strcmp(str, "input"))
+		needed = 1;
+	if (git_config_get_string(&str, cfg, "core.attributesfile") == 0)
+		needed = 1;
+	git_config_free(cfg);
+	git_error_clear();
+	char *p = xasprintf("%s/info/attributes", r->gitdir);
+	if (gitrepo_exists(p))
+		needed = 1;
+	free(p);
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	p = xdg && *xdg ? xasprintf("%s/git/attributes", xdg)
+			: xasprintf("%s/.config/git/attributes", home ? home : "/nonexistent");
+	if (gitrepo_exists(p) || gitrepo_exists("/etc/gitattributes"))
+		needed = 1;
+	free(p);
+	if (needed)
+		return 1;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	if (git_commit_lookup(&c, r->git, tip) < 0 || git_commit_tree(&t, c) < 0) {
+		needed = 1;
+	} else {
+		git_tree_walk(t, GIT_TREEWALK_PRE, find_gitattributes, &needed);
+	}
+	git_tree_free(t);
+	git_commit_free(c);
+	git_error_clear();
+	return needed;
+}
+
 char *gitrepo_branch_holder(struct gitrepo *r, const char *refname)
 {
 	char *p = xasprintf("%s/HEAD", r->gitdir);

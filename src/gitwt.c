@@ -35,7 +35,7 @@ int gitwt_is_merged(struct gitrepo *r, const char *base, const char *branch)
 	return git_oid_equal(&b, &t) || git_graph_descendant_of(r->git, &b, &t) == 1;
 }
 
-static void fill_info(struct gitrepo *r, const char *base, const git_oid *base_oid,
+static void fill_info(struct gitrepo *r, const git_oid *base_oid, int detail,
 		      struct gitwt_info *w, const char *admin)
 {
 	char *p = xasprintf("%s/HEAD", admin);
@@ -69,9 +69,8 @@ static void fill_info(struct gitrepo *r, const char *base, const git_oid *base_o
 		w->merged = git_oid_equal(&oid, base_oid) ||
 			    git_graph_descendant_of(r->git, base_oid, &oid) == 1;
 	}
-	(void)base;
 	w->dirty = -1;
-	if (!w->stale) {
+	if (!w->stale && detail) {
 		git_repository *wr = NULL;
 		if (git_repository_open(&wr, w->path) == 0) {
 			int d = gitrepo_dirty(wr, 1, NULL, 0, NULL);
@@ -81,8 +80,10 @@ static void fill_info(struct gitrepo *r, const char *base, const git_oid *base_o
 	}
 }
 
-int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int *n,
-	       struct err *e)
+/* detail = 0: no status scan (used by the mutating operations, which must
+ * not cost a full status of every other worktree). */
+static int list_impl(struct gitrepo *r, const char *base, int detail, struct gitwt_info **out,
+		     int *n, struct err *e)
 {
 	*out = NULL;
 	*n = 0;
@@ -120,7 +121,7 @@ int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int
 				w->id = xstrdup(g + prelen);
 				w->name = xstrdup(de->d_name);
 				w->path = xstrdup(g);
-				fill_info(r, base, bp, w, admin);
+				fill_info(r, bp, detail, w, admin);
 			}
 			free(g);
 			free(admin);
@@ -134,6 +135,12 @@ int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int
 	*out = v;
 	*n = (int)cnt;
 	return 0;
+}
+
+int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int *n,
+	       struct err *e)
+{
+	return list_impl(r, base, 1, out, n, e);
 }
 
 void gitwt_list_free(struct gitwt_info *v, int n)
@@ -210,7 +217,7 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 	struct gitwt_info *v = NULL;
 	int nv = 0;
 
-	if (gitwt_list(r, NULL, &v, &nv, e) < 0)
+	if (list_impl(r, NULL, 0, &v, &nv, e) < 0)
 		goto out;
 	const struct gitwt_info *old = gitwt_find(v, nv, id);
 	if (old && old->stale && old->locked) {
@@ -288,6 +295,9 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 	o.ref = br;
 	o.checkout_options.progress_cb = add_progress;
 	o.checkout_options.progress_payload = &pg;
+	git_oid tip;
+	if (git_reference_name_to_id(&tip, r->git, refname) == 0 && !gitrepo_filters_needed(r, &tip))
+		o.checkout_options.disable_filters = 1;
 	git_error_clear();
 	if (git_worktree_add(&wt, r->git, name, path, &o) < 0) {
 		gitrepo_fail(e, "cannot create the worktree %s", path);
@@ -335,7 +345,7 @@ int gitwt_remove(struct gitrepo *r, const char *base, const char *id, int force,
 		return -1;
 	struct gitwt_info *v = NULL;
 	int nv = 0, rc = -1;
-	if (gitwt_list(r, base, &v, &nv, e) < 0)
+	if (list_impl(r, base, 0, &v, &nv, e) < 0)
 		return -1;
 	const struct gitwt_info *w = gitwt_find(v, nv, id);
 	if (!w) {
@@ -419,7 +429,7 @@ int gitwt_prune(struct gitrepo *r, struct err *e)
 	int n = r->recovered;
 	struct gitwt_info *v = NULL;
 	int nv = 0;
-	if (gitwt_list(r, NULL, &v, &nv, e) < 0)
+	if (list_impl(r, NULL, 0, &v, &nv, e) < 0)
 		return -1;
 	int rc = 0;
 	for (int i = 0; i < nv && rc == 0; i++) {

@@ -248,6 +248,7 @@ static int make_temp_worktree(struct gitrepo *r, const git_oid *tip, const char 
 	wo.lock = 1;
 	wo.checkout_options.progress_cb = v_progress;
 	wo.checkout_options.progress_payload = &v;
+	wo.checkout_options.disable_filters = !gitrepo_filters_needed(r, tip);
 	git_error_clear();
 	if (git_worktree_add(&wt, r->git, name, path, &wo) < 0 ||
 	    git_repository_open_from_worktree(&wr, wt) < 0 ||

@@ -12,4 +12,8 @@ section() { echo; echo "=== $1"; }
 section "plan loading"
 "$build/bench/bench_plan" || rc=1
 
+# --- git engine: worktrees, preview, diff on a 20,000-file repository ---
+section "git engine (20,000 files)"
+nice "$build/bench/bench_git" || rc=1
+
 exit $rc

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <git2.h>
 #include <sys/stat.h>
 
 #include "gittest.h"
@@ -352,6 +353,44 @@ static void test_progress_and_base_default(void **st)
 	gitrepo_close(r);
 }
 
+/* The disable_filters shortcut must never change what lands on disk. */
+static void test_filters_still_applied(void **st)
+{
+	(void)st;
+	struct err e = { { 0 } };
+	struct gitrepo *r = open_repo();
+	git_oid tip;
+	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
+	assert_int_equal(gitrepo_filters_needed(r, &tip), 0);
+	gitrepo_close(r);
+	/* a nested .gitattributes asking for CRLF */
+	assert_int_equal(gt_sh("cd '%s' && printf '*.txt text eol=crlf\\n' >docs/.gitattributes && "
+			       "printf 'a\\nb\\n' >docs/n.txt && git add -A && " GIT " commit -qm attrs",
+			       gt_repo),
+			 0);
+	r = open_repo();
+	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
+	assert_int_equal(gitrepo_filters_needed(r, &tip), 1);
+	add_ok(r, "crlf");
+	char *crlf = gt_out("od -c '%s/docs/n.txt' | head -1", wt_path("crlf"));
+	assert_non_null(strstr(crlf, "\\r  \\n"));
+	char *stt = gt_out("git -C '%s' status --porcelain", wt_path("crlf"));
+	assert_string_equal(stt, "");
+	gitrepo_close(r);
+	/* core.autocrlf=true without any attributes file */
+	assert_int_equal(gt_sh("cd '%s' && git rm -q docs/.gitattributes && " GIT " commit -qm noattrs && "
+			       "git config core.autocrlf true",
+			       gt_repo),
+			 0);
+	r = open_repo();
+	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
+	assert_int_equal(gitrepo_filters_needed(r, &tip), 1);
+	add_ok(r, "auto");
+	crlf = gt_out("od -c '%s/README' | head -1", wt_path("auto"));
+	assert_non_null(strstr(crlf, "\\r  \\n"));
+	gitrepo_close(r);
+}
+
 int main(void)
 {
 	gitrepo_global_init();
@@ -362,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_admin_dirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_and_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_and_base_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters_still_applied, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
