@@ -205,6 +205,38 @@ static void test_ff_and_clean_merge(void **st)
 	gitrepo_close(r);
 }
 
+/* A base that no worktree has checked out: only the ref moves; the main
+ * worktree (on another branch, even dirty) is not touched. */
+static void test_base_not_checked_out(void **st)
+{
+	(void)st;
+	struct err e = { { 0 } };
+	assert_int_equal(gt_sh("cd '%s' && git branch release", gt_repo), 0);
+	gt_commit_file("rel/fix", "release", "src/fix.c", "fix\n");
+	gt_commit_file("release", "release", "docs/rel.md", "rel\n");
+	assert_int_equal(gt_sh("echo local >>'%s/README'", gt_repo), 0);
+	char *old = gt_rev("release"), *mainb = gt_rev("main");
+	struct gitrepo *r = open_repo();
+	struct merge_opts o = { .id = "fix", .validate = "test -f src/fix.c && test -f docs/rel.md" };
+	struct merge_result res;
+	assert_int_equal(merge_task(r, "release", "rel/fix", &o, &res, &e), 0);
+	assert_int_equal(res.outcome, MERGE_MERGED);
+	assert_int_equal(res.main_updated, 0);
+	char *subj = gt_out("git -C '%s' log -1 --format=%%s release", gt_repo);
+	assert_string_equal(subj, "Merge branch 'rel/fix' into release");
+	char *p1 = gt_rev("release^1");
+	assert_string_equal(p1, old);
+	merge_result_free(&res);
+	char *m2 = gt_rev("main");
+	assert_string_equal(m2, mainb);
+	char *st2 = gt_out("git -C '%s' status --porcelain", gt_repo);
+	assert_string_equal(st2, " M README");
+	assert_false(gitrepo_exists(gt_fmt("%s/src/fix.c", gt_repo)));
+	assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
+	assert_no_leftovers();
+	gitrepo_close(r);
+}
+
 static void test_dirty_main_refused(void **st)
 {
 	(void)st;
@@ -563,6 +595,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_preview_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ff_and_clean_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_base_not_checked_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirty_main_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_base_moved_during_validation, setup, teardown),
