@@ -87,6 +87,14 @@ int gitrepo_journal_write(struct gitrepo *r, const char *refname, const struct g
 			  const struct git_oid *new_tip, struct err *e);
 int gitrepo_journal_clear(struct gitrepo *r);
 
+/* Worktree-add intent: written before shoal creates a task's branch and
+ * worktree, removed when the add finished or was undone. One found by
+ * gitrepo_prepare means a shoal died mid-add: its admin dir, directory and
+ * (when it created it) branch are removed so that a retry works. */
+int gitrepo_add_intent(struct gitrepo *r, const char *id, const char *admin_name,
+		       const char *branch, int creates_branch, struct err *e);
+void gitrepo_add_done(struct gitrepo *r, const char *id);
+
 /* Checks out commit `to` into the main worktree, `from` being what it holds
  * now (baseline). GITREPO_CO_CHECK only checks (writes nothing);
  * GITREPO_CO_SAFE refuses local changes or untracked files in the way;

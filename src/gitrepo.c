@@ -673,6 +673,96 @@ out:
 
 /* ---- journal and recovery ---- */
 
+static int write_durable(const char *path, const char *text, struct err *e)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int rc = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		size_t n = strlen(text);
+		if (write(fd, text, n) == (ssize_t)n && fsync(fd) == 0)
+			rc = 0;
+		if (close(fd) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -1;
+	if (rc < 0)
+		err_set(e, "cannot write %s: %s", path, strerror(errno));
+	free(tmp);
+	return rc;
+}
+
+int gitrepo_add_intent(struct gitrepo *r, const char *id, const char *admin_name,
+		       const char *branch, int creates_branch, struct err *e)
+{
+	char *p = xasprintf("%s/adding-%s", r->shoal, id);
+	char *text = xasprintf("%s\n%s\n%d\n", admin_name, branch, creates_branch);
+	int rc = write_durable(p, text, e);
+	free(text);
+	free(p);
+	return rc;
+}
+
+void gitrepo_add_done(struct gitrepo *r, const char *id)
+{
+	char *p = xasprintf("%s/adding-%s", r->shoal, id);
+	unlink(p);
+	free(p);
+}
+
+/* Undoes the worktree adds a killed shoal left half done. */
+static void recover_adds(struct gitrepo *r)
+{
+	DIR *d = opendir(r->shoal);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *id = de->d_name;
+		if (strncmp(id, "adding-", 7) || strstr(id, ".tmp"))
+			continue;
+		id += 7;
+		char *ip = xasprintf("%s/%s", r->shoal, de->d_name);
+		char *text = read_trim(ip);
+		char *name = text, *branch = text ? strchr(text, '\n') : NULL;
+		char *created = branch ? strchr(branch + 1, '\n') : NULL;
+		if (branch && created && gitrepo_id_valid(id)) {
+			*branch++ = 0;
+			*created++ = 0;
+			if (*name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..")) {
+				char *admin = xasprintf("%s/worktrees/%s", r->gitdir, name);
+				gitrepo_rmtree(admin);
+				free(admin);
+			}
+			char *wt = xasprintf("%s/worktrees/%s", r->shoal, id);
+			gitrepo_rmtree(wt);
+			free(wt);
+			git_reference *b = NULL;
+			char *ref = xasprintf("refs/heads/%s", branch);
+			char *holder = gitrepo_branch_holder(r, ref);
+			if (!strcmp(created, "1") && !holder &&
+			    git_branch_lookup(&b, r->git, branch, GIT_BRANCH_LOCAL) == 0)
+				git_branch_delete(b);
+			/* killed inside git_branch_create: its lock on our new branch */
+			if (!strcmp(created, "1") && !holder) {
+				char *lk = xasprintf("%s/%s.lock", r->gitdir, ref);
+				unlink(lk);
+				free(lk);
+			}
+			git_reference_free(b);
+			free(holder);
+			free(ref);
+		}
+		unlink(ip);
+		r->recovered++;
+		free(text);
+		free(ip);
+	}
+	closedir(d);
+	git_error_clear();
+}
+
 static char *journal_path(struct gitrepo *r)
 {
 	return xasprintf("%s/merge-journal", r->shoal);
@@ -681,27 +771,14 @@ static char *journal_path(struct gitrepo *r)
 int gitrepo_journal_write(struct gitrepo *r, const char *refname, const git_oid *old_tip,
 			  const git_oid *new_tip, struct err *e)
 {
-	char *p = journal_path(r), *tmp = xasprintf("%s.tmp", p);
+	char *p = journal_path(r);
 	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(a, sizeof a, old_tip);
 	git_oid_tostr(b, sizeof b, new_tip);
-	int rc = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd >= 0) {
-		char *text = xasprintf("%s\n%s\n%s\n", refname, a, b);
-		size_t n = strlen(text);
-		if (write(fd, text, n) == (ssize_t)n && fsync(fd) == 0)
-			rc = 0;
-		free(text);
-		if (close(fd) < 0)
-			rc = -1;
-	}
-	if (rc == 0 && rename(tmp, p) < 0)
-		rc = -1;
-	if (rc < 0)
-		err_set(e, "cannot write %s: %s", p, strerror(errno));
+	char *text = xasprintf("%s\n%s\n%s\n", refname, a, b);
+	int rc = write_durable(p, text, e);
+	free(text);
 	free(p);
-	free(tmp);
 	return rc;
 }
 
@@ -715,10 +792,37 @@ int gitrepo_journal_clear(struct gitrepo *r)
 
 /* A journal means a merge died between touching the main worktree and
  * clearing the journal: make the main worktree match the base ref again. */
+/* Lock files a killed merge may have left: the base ref's lock holding our
+ * new tip (only we write that), and index.lock created after the journal
+ * that no live process releases within 2 s. Anything else is left alone. */
+static void drop_own_locks(struct gitrepo *r, const char *ref, const char *new_hex,
+			   const struct stat *jst)
+{
+	char *rl = xasprintf("%s/%s.lock", r->gitdir, ref);
+	char *c = read_trim(rl);
+	if (c && !strcmp(c, new_hex))
+		unlink(rl);
+	free(c);
+	free(rl);
+	char *il = xasprintf("%s/index.lock", r->gitdir);
+	struct stat st;
+	uint64_t t0 = util_now_ms();
+	while (lstat(il, &st) == 0 && util_now_ms() - t0 < 2000) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (lstat(il, &st) == 0 &&
+	    (st.st_mtim.tv_sec > jst->st_mtim.tv_sec ||
+	     (st.st_mtim.tv_sec == jst->st_mtim.tv_sec && st.st_mtim.tv_nsec >= jst->st_mtim.tv_nsec)))
+		unlink(il);
+	free(il);
+}
+
 static int recover_journal(struct gitrepo *r, struct err *e)
 {
 	char *p = journal_path(r);
-	char *text = read_trim(p);
+	struct stat jst;
+	char *text = lstat(p, &jst) == 0 ? read_trim(p) : NULL;
 	free(p);
 	if (!text)
 		return 0;
@@ -732,6 +836,7 @@ static int recover_journal(struct gitrepo *r, struct err *e)
 	}
 	*a++ = 0;
 	*b++ = 0;
+	drop_own_locks(r, ref, b, &jst);
 	if (git_oid_fromstr(&old_tip, a) < 0 || git_oid_fromstr(&new_tip, b) < 0 ||
 	    git_reference_name_to_id(&cur, r->git, ref) < 0) {
 		gitrepo_journal_clear(r);
@@ -835,6 +940,7 @@ int gitrepo_prepare(struct gitrepo *r, struct err *e)
 	if (rc < 0)
 		return -1;
 	r->recovered = 0;
+	recover_adds(r);
 	recover_validation(r);
 	r->recovered += gitrepo_sweep(r);
 	return recover_journal(r, e);

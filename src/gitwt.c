@@ -268,6 +268,8 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 			goto out;
 		}
 		res->reused = 1;
+		if (gitrepo_add_intent(r, id, name, branch, 0, e) < 0)
+			goto out;
 	} else {
 		char *bname = NULL;
 		if (gitrepo_base(r, base, &bname, e) < 0)
@@ -282,9 +284,12 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 			goto out;
 		}
 		free(bname);
+		if (gitrepo_add_intent(r, id, name, branch, 1, e) < 0)
+			goto out;
 		git_error_clear();
 		if (git_branch_create(&br, r->git, branch, commit, 0) < 0) {
 			gitrepo_fail(e, "cannot create branch %s", branch);
+			gitrepo_add_done(r, id);
 			goto out;
 		}
 		created = 1;
@@ -310,8 +315,10 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 				git_branch_delete(b2);
 			git_reference_free(b2);
 		}
+		gitrepo_add_done(r, id);
 		goto out;
 	}
+	gitrepo_add_done(r, id);
 	git_oid oid;
 	if (git_reference_name_to_id(&oid, r->git, refname) == 0)
 		git_oid_tostr(res->head, sizeof res->head, &oid);

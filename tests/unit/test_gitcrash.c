@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "gitrepo.h"
+#include "gitwt.h"
 #include "gittest.h"
 #include "merge.h"
 
@@ -42,6 +43,31 @@ static int child_main(const char *repo, const char *branch)
 	merge_result_free(&res);
 	gitrepo_close(r);
 	return rc == 0 ? 0 : 1;
+}
+
+static int child_add(const char *repo, const char *id)
+{
+	gitrepo_global_init();
+	struct err e = { { 0 } };
+	struct gitrepo *r = gitrepo_open(repo, &e);
+	if (!r)
+		return 2;
+	struct gitwt_add_result ar;
+	char *br = xasprintf("shoal/crash/%s", id);
+	int rc = gitwt_add(r, "main", br, id, NULL, NULL, &ar, &e);
+	gitwt_add_result_free(&ar);
+	free(br);
+	gitrepo_close(r);
+	return rc == 0 ? 0 : 1;
+}
+
+static pid_t spawn_mode(const char *mode, const char *repo, const char *arg)
+{
+	char *argv[] = { self, (char *)mode, (char *)repo, (char *)arg, NULL };
+	pid_t pid;
+	if (posix_spawn(&pid, self, NULL, NULL, argv, environ) != 0)
+		return -1;
+	return pid;
 }
 
 static pid_t spawn_child(const char *repo)
@@ -104,6 +130,20 @@ static void sleep_ms(double ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Returns once path exists (or the child has exited, or after 5 s). */
+static void wait_for_file(const char *path, pid_t pid)
+{
+	uint64_t t0 = util_now_ms();
+	while (!gitrepo_exists(path) && util_now_ms() - t0 < 5000) {
+		int st;
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			/* reaped here: make the caller's waitpid see it as finished */
+			fail_msg("the child finished before %s appeared", path);
+		}
+		sleep_ms(0.1);
+	}
+}
+
 static void test_kill_points(void **st)
 {
 	(void)st;
@@ -123,13 +163,16 @@ static void test_kill_points(void **st)
 	assert_true(main_matches());
 
 	int n_old = 0, n_new = 0, n_finished = 0, n_repaired = 0, n_inconsistent = 0;
+	char *journal = gt_fmt("%s/.shoal/merge-journal", gt_repo);
 	for (int k = 0; k < KILLS; k++) {
-		/* half spread over the whole run, half over its last 40% */
-		double at = k < KILLS / 2 ? total_ms * k / (KILLS / 2)
-					  : total_ms * (0.6 + 0.4 * (k - KILLS / 2) / (KILLS / 2));
+		/* half spread over the whole run; half at 0, 2, 4 ... ms after the
+		 * journal appears, i.e. while the main worktree is being written */
+		double at = k < KILLS / 2 ? total_ms * k / (KILLS / 2) : 2.0 * (k - KILLS / 2);
 		fresh_copy();
 		pid = spawn_child(gt_repo);
 		assert_true(pid > 0);
+		if (k >= KILLS / 2)
+			wait_for_file(journal, pid);
 		sleep_ms(at);
 		kill(pid, SIGKILL);
 		waitpid(pid, &wst, 0);
@@ -180,10 +223,69 @@ static void test_kill_points(void **st)
 	       total_ms, KILLS, n_old, n_new, n_finished, n_inconsistent, n_repaired);
 }
 
+/* Killing `worktree add` anywhere: after recovery the repository is sound,
+ * nothing half-made is left, and adding again works. */
+static void test_kill_add(void **st)
+{
+	(void)st;
+	fresh_copy();
+	uint64_t t0 = util_now_ns();
+	pid_t pid = spawn_mode("--child-add", gt_repo, "probe");
+	int wst;
+	waitpid(pid, &wst, 0);
+	double total_ms = (double)(util_now_ns() - t0) / 1e6;
+	assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	int n_complete = 0, n_undone = 0;
+	for (int k = 0; k < 10; k++) {
+		char id[16];
+		snprintf(id, sizeof id, "k%d", k);
+		pid = spawn_mode("--child-add", gt_repo, id);
+		/* half spread over the run; half 0, 2, 4 ... ms after the add intent appears */
+		if (k >= 5)
+			wait_for_file(gt_fmt("%s/.shoal/adding-%s", gt_repo, id), pid);
+		sleep_ms(k < 5 ? total_ms * k / 5 : 2.0 * (k - 5));
+		kill(pid, SIGKILL);
+		waitpid(pid, &wst, 0);
+		struct err e = { { 0 } };
+		struct gitrepo *r = gitrepo_open(gt_repo, &e);
+		assert_non_null(r);
+		if (gitrepo_prepare(r, &e) < 0)
+			fail_msg("add killed at %.0f ms: recovery failed: %s", total_ms * k / 10, e.msg);
+		assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
+		char *listed = gt_out("git -C '%s' worktree list --porcelain | grep -c '/.shoal/worktrees/%s$'",
+				      gt_repo, id);
+		if (!strcmp(listed, "1")) {
+			n_complete++;
+			char *s2 = gt_out("git -C '%s/.shoal/worktrees/%s' status --porcelain", gt_repo, id);
+			assert_string_equal(s2, "");
+		} else {
+			n_undone++;
+			assert_false(gitrepo_exists(gt_fmt("%s/.shoal/worktrees/%s", gt_repo, id)));
+			assert_int_equal(gt_sh("git -C '%s' rev-parse -q --verify refs/heads/shoal/crash/%s",
+					       gt_repo, id),
+					 1);
+			/* the retry works */
+			struct gitwt_add_result ar;
+			char *br = gt_fmt("shoal/crash/%s", id);
+			if (gitwt_add(r, "main", br, id, NULL, NULL, &ar, &e) < 0)
+				fail_msg("retry after a kill at %.0f ms: %s", total_ms * k / 10, e.msg);
+			gitwt_add_result_free(&ar);
+		}
+		gitrepo_close(r);
+		assert_int_equal(gt_sh("git -C '%s' worktree prune -n -v | grep -q .", gt_repo), 1);
+		assert_true(main_matches());
+	}
+	printf("# crash: uninterrupted worktree add %.0f ms; 10 kills: %d complete, %d undone by "
+	       "recovery and re-added\n",
+	       total_ms, n_complete, n_undone);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--child"))
 		return child_main(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "--child-add"))
+		return child_add(argv[2], argv[3]);
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0)
 		return 1;
@@ -195,6 +297,7 @@ int main(int argc, char **argv)
 	gitrepo_global_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_kill_points, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_add, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
