@@ -63,6 +63,10 @@ void gitwt_remove_result_free(struct gitwt_remove_result *res);
  * partial admin dirs. Returns how many were removed, or -1. */
 int gitwt_prune(struct gitrepo *r, struct err *e);
 
+/* Uncommitted changes (untracked files included) in task id's worktree;
+ * -1 when it has none or it cannot be read. */
+int gitwt_dirty(struct gitrepo *r, const char *id);
+
 /* 1 if tip is base or an ancestor of it. */
 int gitwt_is_merged(struct gitrepo *r, const char *base, const char *branch);
 

@@ -539,6 +539,15 @@ static void print_result(struct gctx *g, const char *id, const char *branch,
 		printf("  committed as shoal <shoal@localhost>: no user.name/user.email in git config\n");
 }
 
+/* Uncommitted work is not part of a merge: say so. */
+static void warn_uncommitted(struct gctx *g, const char *id)
+{
+	int d = gitwt_dirty(g->repo, id);
+	if (d > 0)
+		fprintf(stderr, "shoal merge: warning: %s's worktree has %d uncommitted change%s; "
+				"only its commits are merged\n", id, d, d == 1 ? "" : "s");
+}
+
 static int merge_one(struct gctx *g, const char *id, int dry, int novalidate)
 {
 	int ti = plan_find(g->plan, id);
@@ -547,6 +556,7 @@ static int merge_one(struct gctx *g, const char *id, int dry, int novalidate)
 	if (gctx_worker(g))
 		return EXIT_FAIL;
 	char *br = task_branch(g, ti);
+	warn_uncommitted(g, id);
 	struct merge_opts o = { .id = id, .dry_run = dry,
 				.validate = novalidate ? NULL : g->plan->validate };
 	if (!dry && !novalidate && !o.validate)
@@ -651,6 +661,7 @@ static int merge_wave_cmd(struct gctx *g, const char *wave_s, int dry, int noval
 			continue;
 		}
 		merge_preview_free(&p);
+		warn_uncommitted(g, t->id);
 		items[n].id = t->id;
 		items[n].branch = br;
 		brs[n++] = br;

@@ -429,6 +429,21 @@ void gitwt_remove_result_free(struct gitwt_remove_result *res)
 	res->branch = NULL;
 }
 
+int gitwt_dirty(struct gitrepo *r, const char *id)
+{
+	struct gitwt_info *v = NULL;
+	int nv = 0, n = -1;
+	if (list_impl(r, NULL, 0, &v, &nv, NULL) < 0)
+		return -1;
+	const struct gitwt_info *w = gitwt_find(v, nv, id);
+	git_repository *wr = NULL;
+	if (w && !w->stale && git_repository_open(&wr, w->path) == 0)
+		n = gitrepo_dirty(wr, 1, NULL, 0, NULL);
+	git_repository_free(wr);
+	gitwt_list_free(v, nv);
+	return n;
+}
+
 int gitwt_prune(struct gitrepo *r, struct err *e)
 {
 	if (gitrepo_prepare(r, e) < 0)

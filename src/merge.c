@@ -412,6 +412,11 @@ static int check_checkout_target(struct gitrepo *r, const char *refname, int *in
 	}
 	free(holder);
 	*in_main = 1;
+	if (git_repository_state(r->git) != GIT_REPOSITORY_STATE_NONE)
+		return outcome(res, MERGE_MAIN_DIRTY, e,
+			       "a merge, rebase, cherry-pick or similar is in progress in the main "
+			       "worktree %s: finish or abort it first; nothing was written",
+			       r->root);
 	char *lock = xasprintf("%s/index.lock", r->gitdir);
 	int locked = gitrepo_exists(lock);
 	if (locked) {

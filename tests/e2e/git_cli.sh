@@ -183,11 +183,26 @@ sound "after wave"
 
 # --- no identity configured: the fallback is named
 commit_in t4 w5.txt w5
+echo unsaved >"$(wt t4)/scratch.txt"
 git config --unset user.name; git config --unset user.email
 out=$(HOME="$T/nohome" XDG_CONFIG_HOME="$T/nohome" GIT_CONFIG_NOSYSTEM=1 "$SHOAL" merge t4 --no-validate 2>&1); rc=$?
 t_eq "no identity: merge exit 0" 0 "$rc"
 t_has "no identity: fallback named" "committed as shoal <shoal@localhost>" "$out"
+t_has "uncommitted work: warned, not merged" "t4's worktree has 1 uncommitted change; only its commits are merged" "$out"
+t_eq "uncommitted work: still in the worktree" "unsaved" "$(cat "$(wt t4)/scratch.txt")"
 t_eq "no identity: author" "shoal <shoal@localhost>" "$(git log -1 --format='%an <%ae>' main)"
+
+# --- a merge in progress in the main worktree is never touched
+commit_in t3 t3b.txt t3b
+git merge -q --no-commit --no-ff shoal/e2e/t3 >/dev/null 2>&1
+head_before=$(git rev-parse main)
+commit_in t1 t1b.txt t1b
+out=$("$SHOAL" merge t1 2>&1); rc=$?
+t_eq "merge in progress in main: exit 1" 1 "$rc"
+t_has "merge in progress in main: explained" "in progress in the main worktree" "$out"
+t_check "merge in progress in main: MERGE_HEAD kept" git rev-parse -q --verify MERGE_HEAD
+t_eq "merge in progress in main: base unchanged" "$head_before" "$(git rev-parse main)"
+git merge --abort
 
 # --- refusals
 out=$(cd "$T" && git init -q --bare bare.git && cd bare.git && "$SHOAL" worktree list 2>&1); rc=$?
