@@ -63,9 +63,13 @@ struct gw_ctx; /* handed to job functions */
 /* Starts the worker for the repository containing dir (NULL = "."): checks
  * that it opens (same rules as gitrepo_open) and starts the thread. */
 struct gitworker *gitworker_start(const char *dir, struct err *e);
-/* Stops after the running job (jobs still queued are dropped, unreported),
+/* Cancels the running job's validation, stops after that job (jobs still
+ * queued are dropped, unreported),
  * joins the thread and frees everything, unread messages included. */
 void gitworker_stop(struct gitworker *w);
+/* Cancels the running job's validation, if any (it ends as
+ * MERGE_CANCELLED, nothing changed). gitworker_stop does it too. */
+void gitworker_cancel(struct gitworker *w);
 /* Readable (POLLIN) whenever messages are waiting. */
 int gitworker_fd(const struct gitworker *w);
 /* The next message, or NULL when none is waiting (never blocks). */

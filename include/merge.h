@@ -44,6 +44,7 @@ enum merge_outcome {
 	MERGE_INVALID,      /* validation failed */
 	MERGE_BASE_MOVED,   /* base moved meanwhile; nothing changed */
 	MERGE_FAILED,       /* other error */
+	MERGE_CANCELLED,    /* validation cancelled (*opts.cancel set); nothing changed */
 };
 const char *merge_outcome_name(enum merge_outcome o);
 
@@ -56,6 +57,9 @@ struct merge_opts {
 	/* Checkout progress of the temporary and main worktrees (may be NULL). */
 	void (*progress)(const char *what, const char *path, size_t done, size_t total, void *ud);
 	void *ud;
+	/* When *cancel becomes non-zero, a running validation is stopped
+	 * (SIGTERM to its process group, SIGKILL 2 s later). May be NULL. */
+	const volatile int *cancel;
 };
 
 struct merge_result {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -70,18 +71,40 @@ static int gctx_worker(struct gctx *g)
 	return EXIT_OK;
 }
 
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 /* Waits for job id, showing progress (on a terminal) and streaming
- * validation output to stderr. Returns the GW_DONE message. */
+ * validation output to stderr. Ctrl-C (or SIGTERM) cancels a running
+ * validation, which changes nothing, instead of leaving it running.
+ * Returns the GW_DONE message. */
 static struct gw_msg *wait_job(struct gitworker *w, unsigned id)
 {
 	int tty = isatty(2);
-	int shown = 0;
+	int shown = 0, cancelled = 0;
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	for (;;) {
+		if (interrupted && !cancelled) {
+			cancelled = 1;
+			fputs("\nshoal: interrupted: cancelling (nothing will be changed)\n", stderr);
+			gitworker_cancel(w);
+		}
 		struct gw_msg *m;
 		while ((m = gitworker_next(w))) {
 			if (m->job == id && m->kind == GW_DONE) {
 				if (shown)
 					fputs("\r\033[K", stderr);
+				sigaction(SIGINT, &old_int, NULL);
+				sigaction(SIGTERM, &old_term, NULL);
 				return m;
 			}
 			if (m->kind == GW_OUTPUT) {
@@ -95,7 +118,7 @@ static struct gw_msg *wait_job(struct gitworker *w, unsigned id)
 			gw_msg_free(m);
 		}
 		struct pollfd p = { gitworker_fd(w), POLLIN, 0 };
-		poll(&p, 1, -1);
+		poll(&p, 1, 200);
 	}
 }
 

@@ -35,6 +35,7 @@ struct gitworker {
 	struct qmsg *msgs, *msgs_tail;
 	int pipe[2];
 	int quit;
+	volatile int cancel;
 	int pending;
 	unsigned next_id;
 };
@@ -119,6 +120,7 @@ static void *worker_main(void *p)
 		w->jobs = j->next;
 		if (!w->jobs)
 			w->jobs_tail = NULL;
+		w->cancel = 0; /* a cancel applies to the job running when it is asked */
 		pthread_mutex_unlock(&w->mu);
 
 		struct gw_ctx c = { w, j, 0 };
@@ -172,12 +174,18 @@ struct gitworker *gitworker_start(const char *dir, struct err *e)
 	return w;
 }
 
+void gitworker_cancel(struct gitworker *w)
+{
+	w->cancel = 1;
+}
+
 void gitworker_stop(struct gitworker *w)
 {
 	if (!w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->quit = 1;
+	w->cancel = 1;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
@@ -384,6 +392,7 @@ static struct merge_opts opts_for(struct args *a, struct gw_ctx *c)
 	o.output = on_output;
 	o.progress = on_merge_progress;
 	o.ud = c;
+	o.cancel = &c->w->cancel;
 	return o;
 }
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ const char *merge_outcome_name(enum merge_outcome o)
 	case MERGE_INVALID: return "validation failed";
 	case MERGE_BASE_MOVED: return "base moved";
 	case MERGE_FAILED: return "failed";
+	case MERGE_CANCELLED: return "cancelled";
 	}
 	return "?";
 }
@@ -274,7 +276,7 @@ out:
 /* Runs sh -c cmd in dir, output to log and o->output. Returns the exit
  * status (128+sig when killed) or -1 when it could not start. */
 static int run_validate(const char *cmd, const char *dir, const char *id, const char *tip,
-			FILE *log, const struct merge_opts *o, struct err *e)
+			FILE *log, const struct merge_opts *o, int *cancelled, struct err *e)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -300,7 +302,13 @@ static int run_validate(const char *cmd, const char *dir, const char *id, const 
 	env[k] = NULL;
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
 	pid_t pid;
-	int src = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, env);
+	/* its own process group, so a cancel reaches `make` and its children */
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	int src = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, env);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
 	free(e1);
@@ -311,7 +319,20 @@ static int run_validate(const char *cmd, const char *dir, const char *id, const 
 		return err_set(e, "cannot run the validation command: %s", strerror(src));
 	}
 	char buf[4096];
+	uint64_t killed_at = 0;
 	for (;;) {
+		if (o->cancel && *o->cancel) {
+			if (!killed_at) {
+				kill(-pid, SIGTERM);
+				killed_at = util_now_ms();
+				*cancelled = 1;
+			} else if (util_now_ms() - killed_at > 2000) {
+				kill(-pid, SIGKILL);
+			}
+		}
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		if (poll(&p, 1, 100) == 0)
+			continue;
 		ssize_t n = read(pfd[0], buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -349,14 +370,15 @@ static int validate_commit(struct gitrepo *r, const git_oid *tip, const char *br
 	int rc = make_temp_worktree(r, tip, name, path, o, e);
 	if (rc == 0) {
 		res->validated = 1;
-		int st = run_validate(o->validate, path, id, res->new_tip, log, o, e);
+		int cancelled = 0;
+		int st = run_validate(o->validate, path, id, res->new_tip, log, o, &cancelled, e);
 		if (st < 0) {
 			rc = -1;
 		} else {
 			res->validate_status = st;
 			if (log)
-				fprintf(log, "# exit status %d\n", st);
-			rc = st == 0 ? 0 : 1;
+				fprintf(log, "# exit status %d%s\n", st, cancelled ? " (cancelled)" : "");
+			rc = cancelled ? 2 : st == 0 ? 0 : 1;
 		}
 		drop_temp_worktree(r, name, path);
 	}
@@ -512,6 +534,12 @@ static int merge_task_locked(struct gitrepo *r, const char *base, const char *br
 		int v = validate_commit(r, &new_tip, branch, base, o, res, &le);
 		if (v < 0) {
 			rc = outcome(res, MERGE_FAILED, e, "%s", le.msg);
+			goto out;
+		}
+		if (v == 2) {
+			rc = outcome(res, MERGE_CANCELLED, e,
+				     "validation of %s into %s cancelled; %s left unchanged", branch, base,
+				     base);
 			goto out;
 		}
 		if (v > 0) {

@@ -204,6 +204,26 @@ t_check "merge in progress in main: MERGE_HEAD kept" git rev-parse -q --verify M
 t_eq "merge in progress in main: base unchanged" "$head_before" "$(git rev-parse main)"
 git merge --abort
 
+# --- Ctrl-C during a long validation cancels it: nothing changes, nothing keeps running
+commit_in t4 w6.txt w6
+before=$(git rev-parse main)
+cat >"$T/slow.json" <<EOF
+{ "name": "e2e", "base": "main", "branch_prefix": "shoal/e2e/", "agent": "shell",
+  "validate": "echo slow-start; sleep 27; echo never",
+  "tasks": [ { "id": "t4", "title": "four" } ] }
+EOF
+"$SHOAL" -f "$T/slow.json" merge t4 >"$T/slow.out" 2>&1 &
+pid=$!
+for i in $(seq 50); do grep -q slow-start "$T/slow.out" 2>/dev/null && break; sleep 0.1; done
+kill -INT $pid
+wait $pid; rc=$?
+t_eq "interrupted merge: exit 1" 1 "$rc"
+t_has "interrupted merge: cancelled" "cancelled" "$(cat "$T/slow.out")"
+t_eq "interrupted merge: base unchanged" "$before" "$(git rev-parse main)"
+t_eq "interrupted merge: validation not left running" "" "$(pgrep -f 'sleep 27' || true)"
+t_eq "interrupted merge: no validation worktree left" 0 "$(git worktree list --porcelain | grep -c /.shoal/validate/)"
+sound "after an interrupted merge"
+
 # --- refusals
 out=$(cd "$T" && git init -q --bare bare.git && cd bare.git && "$SHOAL" worktree list 2>&1); rc=$?
 t_eq "bare: exit 1" 1 "$rc"

@@ -585,8 +585,43 @@ static void test_worker(void **st)
 	assert_non_null(strstr(out.s, "line-one\nline-two\n"));
 	sbuf_free(&out);
 	assert_int_equal(gitworker_pending(w), 0);
+
+	/* a long validation is cancelled: nothing changes, nothing is left */
+	assert_int_equal(gt_sh("cd '%s/.shoal/worktrees/wk' && echo w2 >w2.txt && git add w2.txt && " GIT
+			       " commit -qm w2",
+			       gt_repo),
+			 0);
+	char *before = gt_rev("main");
+	struct merge_opts slow = { .id = "wk", .validate = "echo started; sleep 30; echo never" };
+	j2 = gitworker_merge(w, "main", "shoal/t/wk", &slow, NULL);
+	uint64_t c0 = util_now_ms();
+	done = 0;
+	int started = 0;
+	while (!done && util_now_ms() - c0 < 20000) {
+		struct pollfd pfd = { gitworker_fd(w), POLLIN, 0 };
+		poll(&pfd, 1, 1000);
+		struct gw_msg *m;
+		while ((m = gitworker_next(w))) {
+			if (m->kind == GW_OUTPUT && strstr(m->text, "started")) {
+				started = 1;
+				gitworker_cancel(w);
+			}
+			if (m->kind == GW_DONE) {
+				done = 1;
+				assert_int_equal(m->rc, -1);
+				assert_int_equal(((struct merge_result *)m->result)->outcome, MERGE_CANCELLED);
+			}
+			gw_msg_free(m);
+		}
+	}
+	assert_true(started);
+	assert_true(done);
+	assert_true(util_now_ms() - c0 < 10000);
+	char *after = gt_rev("main");
+	assert_string_equal(before, after);
 	gitworker_stop(w);
 	assert_main_clean();
+	assert_no_leftovers();
 }
 
 int main(void)
