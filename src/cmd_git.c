@@ -38,7 +38,7 @@ static void gctx_free(struct gctx *g)
 
 /* Opens the repository and (when need_plan, or when one exists) the plan,
  * and resolves the base branch. */
-static int gctx_open(struct gctx *g, struct cli *c, int need_plan)
+static int gctx_open(struct gctx *g, struct cli *c, int need_plan, int need_base)
 {
 	memset(g, 0, sizeof *g);
 	g->c = c;
@@ -57,8 +57,12 @@ static int gctx_open(struct gctx *g, struct cli *c, int need_plan)
 		if (!g->plan)
 			return EXIT_FAIL;
 	}
-	if (gitrepo_base(g->repo, g->plan ? g->plan->base : NULL, &g->base, &e) < 0)
-		return cli_fail(c, "%s", e.msg);
+	if (gitrepo_base(g->repo, g->plan ? g->plan->base : NULL, &g->base, &e) < 0) {
+		if (need_base)
+			return cli_fail(c, "%s", e.msg);
+		/* list and prune work without one (no ahead/behind/merged) */
+		fprintf(stderr, "shoal %s: note: %s\n", c->cmd, e.msg);
+	}
 	return EXIT_OK;
 }
 
@@ -219,7 +223,10 @@ static int wt_list(struct gctx *g, int json)
 	if (json) {
 		struct sbuf b = { 0 };
 		sbuf_adds(&b, "{\"base\": ");
-		sbuf_json_str(&b, g->base);
+		if (g->base)
+			sbuf_json_str(&b, g->base);
+		else
+			sbuf_adds(&b, "null");
 		sbuf_adds(&b, ", \"worktrees\": [");
 		for (int i = 0; i < n; i++) {
 			if (i)
@@ -230,7 +237,7 @@ static int wt_list(struct gctx *g, int json)
 		puts(b.s);
 		sbuf_free(&b);
 	} else if (n == 0) {
-		printf("no shoal worktrees (base %s)\n", g->base);
+		printf("no shoal worktrees\n");
 	} else {
 		printf("%-20s %-32s %-12s %5s %6s  %s\n", "TASK", "BRANCH", "HEAD", "AHEAD", "BEHIND",
 		       "STATE");
@@ -364,7 +371,7 @@ int cmd_worktree(struct cli *c, int argc, char **argv)
 	if (force && !isrm && !isclean)
 		return cli_usage_error(c, "--force only applies to remove and clean");
 	struct gctx g;
-	rc = gctx_open(&g, c, isadd);
+	rc = gctx_open(&g, c, isadd, isadd || isrm || isclean);
 	if (rc == EXIT_OK) {
 		if (isadd)
 			rc = wt_add(&g, pos + 1, npos - 1);
@@ -458,7 +465,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	struct gctx g;
-	if ((rc = gctx_open(&g, c, 1)) != EXIT_OK) {
+	if ((rc = gctx_open(&g, c, 1, 1)) != EXIT_OK) {
 		gctx_free(&g);
 		return rc;
 	}
@@ -743,7 +750,7 @@ int cmd_merge(struct cli *c, int argc, char **argv)
 	if (into && (wave || dry || nov))
 		return cli_usage_error(c, "--into-task takes a TASK and no other option");
 	struct gctx g;
-	if ((rc = gctx_open(&g, c, 1)) == EXIT_OK) {
+	if ((rc = gctx_open(&g, c, 1, 1)) == EXIT_OK) {
 		if (into)
 			rc = merge_into(&g, pos[0]);
 		else if (wave)

@@ -273,6 +273,19 @@ out:
 	return rc;
 }
 
+/* Variables that would point git commands in the validation at another
+ * repository, index or work tree, or that shoal sets itself. */
+static int env_dropped(const char *kv)
+{
+	static const char *const drop[] = { "SHOAL_TASK=", "SHOAL_MERGE_COMMIT=", "GIT_DIR=",
+					    "GIT_WORK_TREE=", "GIT_INDEX_FILE=", "GIT_COMMON_DIR=",
+					    "GIT_OBJECT_DIRECTORY=", "GIT_PREFIX=" };
+	for (size_t i = 0; i < ARRAY_LEN(drop); i++)
+		if (!strncmp(kv, drop[i], strlen(drop[i])))
+			return 1;
+	return 0;
+}
+
 /* Runs sh -c cmd in dir, output to log and o->output. Returns the exit
  * status (128+sig when killed) or -1 when it could not start. */
 static int run_validate(const char *cmd, const char *dir, const char *id, const char *tip,
@@ -293,8 +306,7 @@ static int run_validate(const char *cmd, const char *dir, const char *id, const 
 	char **env = xcalloc(ne + 4, sizeof *env);
 	size_t k = 0;
 	for (size_t i = 0; i < ne; i++)
-		if (strncmp(environ[i], "SHOAL_TASK=", 11) && strncmp(environ[i], "SHOAL_MERGE_COMMIT=", 19) &&
-		    strncmp(environ[i], "GIT_DIR=", 8) && strncmp(environ[i], "GIT_WORK_TREE=", 14))
+		if (!env_dropped(environ[i]))
 			env[k++] = environ[i];
 	char *e1 = xasprintf("SHOAL_TASK=%s", id), *e2 = xasprintf("SHOAL_MERGE_COMMIT=%s", tip);
 	env[k++] = e1;
