@@ -27,6 +27,40 @@ sound() { # NAME: fsck clean and main worktree clean
 	t_check "$1: git fsck clean" git fsck --no-progress --strict
 	t_eq "$1: main worktree clean" "" "$(git status --porcelain)"
 }
+# agree NAME: shoal worktree list --json and git worktree list --porcelain
+# report the same worktrees, heads, branches, locks and stale entries.
+agree() {
+	command -v python3 >/dev/null || return 0
+	if out=$("$SHOAL" worktree list --json 2>/dev/null | python3 -c '
+import json, subprocess, sys
+shoal = {w["path"]: w for w in json.load(sys.stdin)["worktrees"]}
+porc = subprocess.run(["git", "worktree", "list", "--porcelain"], capture_output=True, text=True).stdout
+git = {}
+for block in porc.strip().split("\n\n"):
+    d = {}
+    for line in block.split("\n"):
+        k, _, v = line.partition(" ")
+        d[k] = v
+    if "/.shoal/worktrees/" in d.get("worktree", ""):
+        git[d["worktree"]] = d
+bad = []
+if set(shoal) != set(git):
+    bad.append("paths differ: shoal %s, git %s" % (sorted(shoal), sorted(git)))
+for p in set(shoal) & set(git):
+    s, g = shoal[p], git[p]
+    if s["head"] != g.get("HEAD"): bad.append("%s: head %s vs %s" % (p, s["head"], g.get("HEAD")))
+    gb = g.get("branch", "").replace("refs/heads/", "") or None
+    if s["branch"] != gb: bad.append("%s: branch %s vs %s" % (p, s["branch"], gb))
+    if s["locked"] != ("locked" in g): bad.append("%s: locked %s vs %s" % (p, s["locked"], "locked" in g))
+    if s["locked"] and s["lock_reason"] != g.get("locked", ""): bad.append("%s: lock reason" % p)
+    if s["stale"] != ("prunable" in g): bad.append("%s: stale %s vs prunable %s" % (p, s["stale"], "prunable" in g))
+    if not s["stale"]:
+        st = subprocess.run(["git", "-C", p, "status", "--porcelain"], capture_output=True, text=True).stdout
+        if s["clean"] != (st == ""): bad.append("%s: clean %s vs git status %r" % (p, s["clean"], st))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+'); then t_ok "$1: shoal and git agree"; else t_fail "$1: shoal and git agree" "$out"; fi
+}
 commit_in() { # TASK FILE CONTENT
 	(cd "$(wt "$1")" && mkdir -p "$(dirname "$2")" && printf '%s\n' "$3" >"$2" && git add -A &&
 		git commit -qm "$1: $2") >/dev/null
@@ -45,6 +79,7 @@ done
 t_eq ".shoal excluded once" 1 "$(grep -c '^/.shoal/$' .git/info/exclude)"
 t_eq "no .gitignore created" no "$([ -e .gitignore ] && echo yes || echo no)"
 sound "after add"
+agree "after add"
 out=$(cd src && "$SHOAL" worktree list 2>&1); rc=$?
 t_eq "list from a subdirectory: exit 0" 0 "$rc"
 t_has "list shows t3 clean" "clean" "$out"
@@ -81,6 +116,7 @@ out=$("$SHOAL" worktree list --json)
 t_has "t1 is 2 ahead" '"id": "t1", "branch": "shoal/e2e/t1", "path": "'"$(wt t1)"'", "head": "'"$(git rev-parse shoal/e2e/t1)"'", "ahead": 2' "$out"
 t_has "t4 dirty" '"dirty": 1, "clean": false' "$out"
 git worktree lock --reason "keep me" "$(wt t2)"
+agree "dirty and locked"
 out=$("$SHOAL" worktree remove t2 2>&1); rc=$?
 t_eq "locked: remove refused" 1 "$rc"
 t_has "locked: reason shown" "locked: keep me" "$out"
@@ -133,16 +169,19 @@ out=$("$SHOAL" merge t3 2>&1); rc=$?
 t_eq "after resolving: merge exit 0" 0 "$rc"
 t_eq "after resolving: content" "ONE-t3" "$(head -n 1 src/a.c)"
 sound "after into-task"
+agree "after into-task"
 
 # --- remove / prune / stale, checked against the CLI
 rm -rf "$(wt t4)"
 out=$("$SHOAL" worktree list)
 t_has "deleted by hand: stale" "stale" "$out"
 t_has "CLI agrees: prunable" "prunable" "$(git worktree list --porcelain)"
+agree "deleted by hand"
 out=$("$SHOAL" worktree prune); rc=$?
 t_eq "prune: exit 0" 0 "$rc"
 t_has "prune: one entry" "pruned 1 stale entry" "$out"
 t_eq "prune: CLI has nothing to prune" "" "$(git worktree prune -n -v 2>&1)"
+agree "after prune"
 out=$("$SHOAL" worktree remove t1 2>&1); rc=$?
 t_eq "remove merged: exit 0" 0 "$rc"
 t_has "remove merged: branch deleted" "branch shoal/e2e/t1 deleted (merged)" "$out"
@@ -151,6 +190,7 @@ t_eq "remove: branch gone" "" "$(git branch --list shoal/e2e/t1)"
 t_eq "re-add reuses the branch" "$(git rev-parse shoal/e2e/t4)" "$(git -C "$(wt t4)" rev-parse HEAD)"
 out=$("$SHOAL" worktree remove t4 2>&1)
 t_has "remove unmerged: branch kept" "kept: not merged" "$out"
+agree "after remove"
 t_eq "unmerged branch still there" "shoal/e2e/t4" "$(git branch --list --format='%(refname:short)' shoal/e2e/t4)"
 out=$("$SHOAL" worktree clean 2>&1); rc=$?
 t_eq "clean: exit 0" 0 "$rc"
@@ -180,6 +220,7 @@ t_check "wave: t2 in main" git merge-base --is-ancestor shoal/e2e/t2 main
 t_eq "wave: t4 not in main" 1 "$(git merge-base --is-ancestor shoal/e2e/t4 main; echo $?)"
 t_eq "wave: README from t2" "from t2" "$(cat README)"
 sound "after wave"
+agree "after wave"
 
 # --- no identity configured: the fallback is named
 commit_in t4 w5.txt w5
