@@ -43,6 +43,10 @@ struct gitwt_info {
  * may be NULL (then ahead/behind/merged are not computed). */
 int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int *n,
 	       struct err *e);
+/* The same without the status scan of each worktree (dirty = -1): cheap,
+ * for callers that only need paths, branches, heads, locks. */
+int gitwt_list_fast(struct gitrepo *r, const char *base, struct gitwt_info **out, int *n,
+		    struct err *e);
 void gitwt_list_free(struct gitwt_info *v, int n);
 /* The entry for task id, or NULL. */
 const struct gitwt_info *gitwt_find(const struct gitwt_info *v, int n, const char *id);

@@ -325,7 +325,7 @@ static int wt_clean(struct gctx *g, int force)
 	struct err e = { { 0 } };
 	struct gitwt_info *v;
 	int n, rc = EXIT_OK, removed = 0;
-	if (gitwt_list(g->repo, g->base, &v, &n, &e) < 0)
+	if (gitwt_list_fast(g->repo, g->base, &v, &n, &e) < 0)
 		return cli_fail(g->c, "%s", e.msg);
 	if (gctx_worker(g)) {
 		gitwt_list_free(v, n);
@@ -482,7 +482,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
 	struct err e = { { 0 } };
 	struct gitwt_info *wv = NULL;
 	int nw = 0;
-	if (gitwt_list(g.repo, g.base, &wv, &nw, &e) < 0) {
+	if (gitwt_list_fast(g.repo, g.base, &wv, &nw, &e) < 0) {
 		rc = cli_fail(c, "%s", e.msg);
 		goto out;
 	}
@@ -666,7 +666,7 @@ static int merge_wave_cmd(struct gctx *g, const char *wave_s, int dry, int noval
 	struct gitwt_info *wv = NULL;
 	int nw = 0;
 	struct err e = { { 0 } };
-	if (gitwt_list(g->repo, g->base, &wv, &nw, &e) < 0) {
+	if (gitwt_list_fast(g->repo, g->base, &wv, &nw, &e) < 0) {
 		free(order), free(items), free(brs);
 		return cli_fail(g->c, "%s", e.msg);
 	}

@@ -143,6 +143,12 @@ int gitwt_list(struct gitrepo *r, const char *base, struct gitwt_info **out, int
 	return list_impl(r, base, 1, out, n, e);
 }
 
+int gitwt_list_fast(struct gitrepo *r, const char *base, struct gitwt_info **out, int *n,
+		    struct err *e)
+{
+	return list_impl(r, base, 0, out, n, e);
+}
+
 void gitwt_list_free(struct gitwt_info *v, int n)
 {
 	for (int i = 0; i < n; i++) {
