@@ -113,6 +113,23 @@ static void test_preview_kinds(void **st)
 	assert_string_equal(mt, "README docs/guide.md ");
 	gt_free(mt);
 	merge_preview_free(&p);
+	/* file on one side, directory of the same name on the other: the
+	 * shortcut must not call it clean; libgit2 reports the conflict */
+	gt_commit_file("fd1", "old", "docs/x", "file\n");
+	gt_commit_file("fd2", "old", "docs/x/y", "in a dir\n");
+	assert_int_equal(merge_preview(r, "fd1", "fd2", &p, &e), 0);
+	assert_int_equal(p.kind, MERGE_CONFLICT);
+	merge_preview_free(&p);
+	assert_int_equal(merge_preview(r, "fd2", "fd1", &p, &e), 0);
+	assert_int_equal(p.kind, MERGE_CONFLICT);
+	merge_preview_free(&p);
+	/* disjoint changes: clean, and the real merge agrees */
+	gt_commit_file("dj1", "old", "src/one.c", "1\n");
+	gt_commit_file("dj2", "old", "src/two.c", "2\n");
+	assert_int_equal(merge_preview(r, "dj1", "dj2", &p, &e), 0);
+	assert_int_equal(p.kind, MERGE_CLEAN);
+	merge_preview_free(&p);
+	assert_int_equal(gt_sh("git -C '%s' merge-tree --write-tree dj1 dj2", gt_repo), 0);
 	assert_int_equal(merge_preview(r, "main", "old", &p, &e), 0);
 	assert_int_equal(p.kind, MERGE_UP_TO_DATE);
 	merge_preview_free(&p);
