@@ -281,7 +281,9 @@ int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const cha
 		if (gitrepo_base(r, base, &bname, e) < 0)
 			goto out;
 		git_error_clear();
-		int prc = git_revparse_single(&obj, r->git, bname);
+		char *full = xasprintf("refs/heads/%s", bname); /* not a same-named tag */
+		int prc = git_revparse_single(&obj, r->git, full);
+		free(full);
 		if (prc == 0)
 			prc = git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT);
 		if (prc < 0) {
