@@ -570,12 +570,34 @@ static void print_result(struct gctx *g, const char *id, const char *branch,
 }
 
 /* Uncommitted work is not part of a merge: say so. */
-static void warn_uncommitted(struct gctx *g, const char *id)
+/* Before a merge: uncommitted work is not part of it, and committed
+ * changes outside the task's territory are shown (not blocking). */
+static void warn_before_merge(struct gctx *g, const char *id)
 {
 	int d = gitwt_dirty(g->repo, id);
 	if (d > 0)
 		fprintf(stderr, "shoal merge: warning: %s's worktree has %d uncommitted change%s; "
 				"only its commits are merged\n", id, d, d == 1 ? "" : "s");
+	int ti = plan_find(g->plan, id);
+	const struct plan_task *pt = &g->plan->tasks[ti];
+	if (!pt->territory || !pt->territory[0])
+		return;
+	char *br = task_branch(g, ti);
+	struct gitdiff_task t = { .id = id };
+	struct err e = { { 0 } };
+	if (gitdiff_task(g->repo, g->base, br, NULL, pt->territory, &t, &e) == 0 && t.nviolations) {
+		fprintf(stderr, "shoal merge: warning: %s changes %d file%s outside its territory (", id,
+			t.nviolations, t.nviolations == 1 ? "" : "s");
+		for (int i = 0; pt->territory[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", pt->territory[i]);
+		fputs("):", stderr);
+		for (int i = 0, k = 0; i < t.nfiles && k < 10; i++)
+			if (t.files[i].outside)
+				fprintf(stderr, " %s", t.files[i].path), k++;
+		fputs(t.nviolations > 10 ? " ...\n" : "\n", stderr);
+	}
+	gitdiff_task_free(&t);
+	free(br);
 }
 
 static int merge_one(struct gctx *g, const char *id, int dry, int novalidate)
@@ -586,7 +608,7 @@ static int merge_one(struct gctx *g, const char *id, int dry, int novalidate)
 	if (gctx_worker(g))
 		return EXIT_FAIL;
 	char *br = task_branch(g, ti);
-	warn_uncommitted(g, id);
+	warn_before_merge(g, id);
 	struct merge_opts o = { .id = id, .dry_run = dry,
 				.validate = novalidate ? NULL : g->plan->validate };
 	if (!dry && !novalidate && !o.validate)
@@ -691,7 +713,7 @@ static int merge_wave_cmd(struct gctx *g, const char *wave_s, int dry, int noval
 			continue;
 		}
 		merge_preview_free(&p);
-		warn_uncommitted(g, t->id);
+		warn_before_merge(g, t->id);
 		items[n].id = t->id;
 		items[n].branch = br;
 		brs[n++] = br;

@@ -135,6 +135,7 @@ t_eq "dry run: main unchanged" "$(git rev-parse HEAD~0)" "$(git rev-parse main)"
 out=$("$SHOAL" merge t1 2>&1); rc=$?
 t_eq "merge t1: exit 0" 0 "$rc"
 t_has "merge t1: validation streamed" "validate-ran" "$out"
+t_has "merge t1: territory violation shown" "t1 changes 1 file outside its territory (src): docs/t1.md" "$out"
 t_eq "merge t1: main at t1" "$(git rev-parse shoal/e2e/t1)" "$(git rev-parse main)"
 t_has "merge t1: log kept" "validate-ran" "$(cat .shoal/logs/merge-t1.log)"
 sound "after merge t1"
