@@ -42,6 +42,14 @@ void gitrepo_close(struct gitrepo *r);
  * finishes or undoes what a killed shoal left half done. Idempotent. */
 int gitrepo_prepare(struct gitrepo *r, struct err *e);
 
+/* Releases the mutation lock (gitrepo_prepare takes it again). Used while
+ * a validation runs, so other jobs and processes are not blocked by it. */
+void gitrepo_unlock(struct gitrepo *r);
+
+/* Validation worktrees in use by this process, by key "<pid>-<n>": the
+ * recovery in gitrepo_prepare skips them (and those of live processes). */
+void gitrepo_validation_live(const char *key, int live);
+
 /* Copies libgit2's last error (or "(no detail)") into e, prefixed by what. */
 int gitrepo_fail(struct err *e, const char *fmt, ...) PRINTF_LIKE(2, 3);
 

@@ -12,12 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define LOCK_WAIT_MS 10000
+#define LOCK_WAIT_MS 30000
 
 /* LeakSanitizer (SANITIZE=1 builds only; otherwise an unused function):
  * libgit2 1.5.1 as built by Debian (pcre2 regexps) leaks pcre2 match data
@@ -238,6 +239,55 @@ fail:
 	free(p);
 	close(fd);
 	return -1;
+}
+
+void gitrepo_unlock(struct gitrepo *r)
+{
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	r->lockfd = -1;
+}
+
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *live_keys[64];
+
+void gitrepo_validation_live(const char *key, int live)
+{
+	pthread_mutex_lock(&live_mu);
+	for (size_t i = 0; i < ARRAY_LEN(live_keys); i++) {
+		if (live && !live_keys[i]) {
+			live_keys[i] = xstrdup(key);
+			break;
+		}
+		if (!live && live_keys[i] && !strcmp(live_keys[i], key)) {
+			free(live_keys[i]);
+			live_keys[i] = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_mu);
+}
+
+/* s starts with "<pid>-<n>": 1 if that validation may still be running
+ * (registered in this process, or another process with that pid lives). */
+static int validation_in_use(const char *s)
+{
+	char *end;
+	long pid = strtol(s, &end, 10);
+	if (end == s || *end != '-' || pid <= 0)
+		return 0;
+	if (pid != (long)getpid())
+		return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	long n = strtol(end + 1, &end, 10);
+	char key[64];
+	snprintf(key, sizeof key, "%ld-%ld", pid, n);
+	int live = 0;
+	pthread_mutex_lock(&live_mu);
+	for (size_t i = 0; i < ARRAY_LEN(live_keys); i++)
+		if (live_keys[i] && !strcmp(live_keys[i], key))
+			live = 1;
+	pthread_mutex_unlock(&live_mu);
+	return live;
 }
 
 /* Reads a small file into a string with trailing newlines removed. */
@@ -877,7 +927,8 @@ static void recover_validation(struct gitrepo *r)
 				continue;
 			char *gp = xasprintf("%s/%s/gitdir", wts, de->d_name);
 			char *g = read_trim(gp);
-			if (g && !strncmp(g, vdir, strlen(vdir))) {
+			if (g && !strncmp(g, vdir, strlen(vdir)) &&
+			    !validation_in_use(g + strlen(vdir))) {
 				char *admin = xasprintf("%s/%s", wts, de->d_name);
 				gitrepo_rmtree(admin);
 				free(admin);
@@ -888,12 +939,12 @@ static void recover_validation(struct gitrepo *r)
 		}
 		closedir(d);
 	}
-	/* Whatever is left in .shoal/validate is ours (we hold the lock). */
+	/* What is left in .shoal/validate and not in use was left by a killed shoal. */
 	DIR *vd = opendir(vdir);
 	if (vd) {
 		struct dirent *de;
 		while ((de = readdir(vd))) {
-			if (de->d_name[0] == '.')
+			if (de->d_name[0] == '.' || validation_in_use(de->d_name))
 				continue;
 			char *p = xasprintf("%s%s", vdir, de->d_name);
 			gitrepo_rmtree(p);

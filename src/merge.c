@@ -370,8 +370,10 @@ static int validate_commit(struct gitrepo *r, const git_oid *tip, const char *br
 {
 	static int counter;
 	const char *id = o->id ? o->id : "task";
-	char *name = xasprintf("validate-%ld-%d", (long)getpid(), ++counter);
-	char *path = xasprintf("%s/validate/%s-%s", r->shoal, id, name + 9);
+	int n = __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST);
+	char *key = xasprintf("%ld-%d", (long)getpid(), n);
+	char *name = xasprintf("validate-%s", key);
+	char *path = xasprintf("%s/validate/%s-%s", r->shoal, key, id);
 	res->log_path = xasprintf("%s/logs/merge-%s.log", r->shoal, id);
 	FILE *log = fopen(res->log_path, "w");
 	if (log) {
@@ -379,11 +381,17 @@ static int validate_commit(struct gitrepo *r, const git_oid *tip, const char *br
 		fprintf(log, "# shoal merge %s into %s, commit %s\n# validate: %s\n# in %s\n", branch,
 			base, res->new_tip, o->validate, path);
 	}
+	gitrepo_validation_live(key, 1);
 	int rc = make_temp_worktree(r, tip, name, path, o, e);
 	if (rc == 0) {
 		res->validated = 1;
 		int cancelled = 0;
+		/* Nothing is published while validating: let other jobs and
+		 * processes work meanwhile; the publish step re-checks all. */
+		gitrepo_unlock(r);
 		int st = run_validate(o->validate, path, id, res->new_tip, log, o, &cancelled, e);
+		struct err le = { { 0 } };
+		int lrc = gitrepo_prepare(r, &le);
 		if (st < 0) {
 			rc = -1;
 		} else {
@@ -392,10 +400,16 @@ static int validate_commit(struct gitrepo *r, const git_oid *tip, const char *br
 				fprintf(log, "# exit status %d%s\n", st, cancelled ? " (cancelled)" : "");
 			rc = cancelled ? 2 : st == 0 ? 0 : 1;
 		}
-		drop_temp_worktree(r, name, path);
+		if (lrc < 0) {
+			rc = err_set(e, "%s", le.msg);
+		} else {
+			drop_temp_worktree(r, name, path);
+		}
 	}
+	gitrepo_validation_live(key, 0);
 	if (log)
 		fclose(log);
+	free(key);
 	free(name);
 	free(path);
 	return rc;

@@ -266,6 +266,25 @@ t_eq "interrupted merge: validation not left running" "" "$(pgrep -f 'sleep 27' 
 t_eq "interrupted merge: no validation worktree left" 0 "$(git worktree list --porcelain | grep -c /.shoal/validate/)"
 sound "after an interrupted merge"
 
+# --- a validation does not block other shoal commands
+commit_in t4 w7.txt w7
+cat >"$T/slow2.json" <<EOF
+{ "name": "e2e", "base": "main", "branch_prefix": "shoal/e2e/", "agent": "shell",
+  "validate": "echo slow-start; sleep 3",
+  "tasks": [ { "id": "t4", "title": "four" } ] }
+EOF
+"$SHOAL" -f "$T/slow2.json" merge t4 >"$T/slow2.out" 2>&1 &
+pid=$!
+for i in $(seq 50); do grep -q slow-start "$T/slow2.out" 2>/dev/null && break; sleep 0.1; done
+out=$("$SHOAL" worktree add t5 2>&1); rc=$?
+t_eq "add during another process's validation: exit 0" 0 "$rc"
+t_eq "add during another process's validation: it was still validating" 0 "$(kill -0 $pid 2>/dev/null; echo $?)"
+wait $pid; rc=$?
+t_eq "that merge then completes" 0 "$rc"
+t_check "t4 merged" git merge-base --is-ancestor shoal/e2e/t4 main
+sound "after concurrent commands"
+agree "after concurrent commands"
+
 # --- refusals
 out=$(cd "$T" && git init -q --bare bare.git && cd bare.git && "$SHOAL" worktree list 2>&1); rc=$?
 t_eq "bare: exit 1" 1 "$rc"

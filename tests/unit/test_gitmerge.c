@@ -641,6 +641,55 @@ static void test_worker(void **st)
 	assert_no_leftovers();
 }
 
+/* A long validation does not hold the repository: a second worker adds a
+ * worktree meanwhile, and the merge still publishes correctly. */
+static void test_validation_does_not_block(void **st)
+{
+	(void)st;
+	struct err e = { { 0 } };
+	gt_commit_file("slow", "main", "src/slow.c", "slow\n");
+	main_commit("docs/guide.md", "moved on\n");
+	struct gitworker *a = gitworker_start(gt_repo, &e), *b = gitworker_start(gt_repo, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	struct merge_opts o = { .id = "slow", .validate = "echo started; sleep 2; test -f src/slow.c" };
+	unsigned ja = gitworker_merge(a, "main", "slow", &o, NULL);
+	unsigned jb = 0;
+	int a_done = 0, b_done = 0, order = 0;
+	uint64_t t0 = util_now_ms();
+	while ((!a_done || !b_done) && util_now_ms() - t0 < 30000) {
+		struct pollfd pfd[2] = { { gitworker_fd(a), POLLIN, 0 }, { gitworker_fd(b), POLLIN, 0 } };
+		poll(pfd, 2, 500);
+		struct gw_msg *m;
+		while ((m = gitworker_next(a))) {
+			if (m->kind == GW_OUTPUT && strstr(m->text, "started") && !jb)
+				jb = gitworker_wt_add(b, "main", "shoal/t/side", "side", NULL);
+			if (m->kind == GW_DONE && m->job == ja) {
+				a_done = ++order;
+				assert_int_equal(m->rc, 0);
+				assert_int_equal(((struct merge_result *)m->result)->outcome, MERGE_MERGED);
+			}
+			gw_msg_free(m);
+		}
+		while ((m = gitworker_next(b))) {
+			if (m->kind == GW_DONE && m->job == jb) {
+				b_done = ++order;
+				if (m->rc < 0)
+					fail_msg("worktree add during a validation: %s", m->err.msg);
+			}
+			gw_msg_free(m);
+		}
+	}
+	assert_int_equal(b_done, 1); /* the add finished while the validation ran */
+	assert_int_equal(a_done, 2);
+	gitworker_stop(a);
+	gitworker_stop(b);
+	assert_true(gitrepo_exists(gt_fmt("%s/src/slow.c", gt_repo)));
+	assert_true(gitrepo_exists(gt_fmt("%s/.shoal/worktrees/side/README", gt_repo)));
+	assert_main_clean();
+	assert_no_leftovers();
+}
+
 int main(void)
 {
 	gitrepo_global_init();
@@ -655,6 +704,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_into_task, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validation_does_not_block, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
