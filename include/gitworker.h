@@ -10,7 +10,11 @@
  *   gitworker_stop(w);
  *
  * Each job opens its own repository handle (libgit2 handles are not shared
- * between threads) and closes it at the end, releasing the mutation lock. */
+ * between threads) and closes it at the end. Mutating steps hold the
+ * repository lock (.shoal/lock, also across processes); a merge releases it
+ * while its validation runs, so a second worker (e.g. one for merges, one
+ * for worktrees) can make progress meanwhile. One worker is the simple
+ * default. */
 #ifndef SHOAL_GITWORKER_H
 #define SHOAL_GITWORKER_H
 
