@@ -24,6 +24,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "send", "TASK TEXT... | --all TEXT... [--no-enter]", "type TEXT into a running agent (or all of them)", cmd_send },
 	{ "status", "[--json]", "show every task's state in this repository's run (.shoal/state.json)", cmd_status },
 	{ "log", "[TASK] [-n N] [--json]", "show the task state changes (.shoal/logs/events.jsonl)", cmd_log },
+	{ "worktree", "ACTION [TASK...] [OPTIONS]",
+	  "task worktrees: add TASK..., list [--json], remove TASK... [--force], prune, clean [--force]", cmd_worktree },
+	{ "diff", "[TASK...] [--json]",
+	  "files each task branch changed, overlaps between tasks, territory violations", cmd_diff },
+	{ "merge", "TASK|--wave N [OPTIONS]",
+	  "merge into base: --dry-run, --no-validate; --into-task merges base into TASK", cmd_merge },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);

@@ -17,5 +17,8 @@ section "status detection"
 "$build/bench/bench_status" || rc=1
 section "persisting the run"
 "$build/bench/bench_state" || rc=1
+# --- git engine: worktrees, preview, diff on a 20,000-file repository ---
+section "git engine (20,000 files)"
+nice "$build/bench/bench_git" || rc=1
 
 exit $rc
