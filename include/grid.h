@@ -111,7 +111,7 @@ void grid_sb_set_limits(struct grid *g, int max_lines, size_t max_bytes);
  * the scrollback are reflowed when the width changes: soft-wrapped lines are
  * rejoined and wrapped again at the new width. When rows shrink, lines above
  * the cursor go to the scrollback; when they grow, lines come back from it
- * (primary screen only). *crow/*ccol is the cursor on the active screen:
+ * (primary screen only). *crow, *ccol is the cursor on the active screen:
  * it is moved to follow its logical position. Marks everything dirty. */
 void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol);
 
