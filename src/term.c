@@ -304,7 +304,10 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
 static int cb_setlineinfo(int row, const VTermLineInfo *ni, const VTermLineInfo *oi, void *user)
 {
 	struct term *t = user;
-	(void)oi;
+	/* like VTermScreen: a line turning double-width loses its right half */
+	if ((ni->doublewidth != oi->doublewidth || ni->doubleheight != oi->doubleheight) &&
+	    ni->doublewidth)
+		grid_erase(t->g, row, row + 1, t->cols / 2, t->cols, 0);
 	unsigned f = (ni->doublewidth ? GRID_ROW_DWL : 0) |
 		     (ni->doubleheight == 1 ? GRID_ROW_DHL_TOP : 0) |
 		     (ni->doubleheight == 2 ? GRID_ROW_DHL_BOT : 0);
