@@ -1170,14 +1170,25 @@ static void rewrap(struct plist *in, struct plist *out, int cols, int *cline, in
 					len--;
 				wrapped = 1;
 			}
+			int extra = 0;
 			if (cur_off >= 0 && new_line < 0 &&
 			    ((size_t)cur_off < start + len || !wrapped)) {
-				new_line = (int)out->n;
 				long c = cur_off - (long)start;
-				new_col = c < cols ? (int)c : cols - 1;
+				if (c >= cols && len == (size_t)cols && !wrapped) {
+					/* just past a full row: continue on a new row */
+					extra = 1;
+					wrapped = 1;
+					new_line = (int)out->n + 1;
+					new_col = (int)(c - cols) < cols ? (int)(c - cols) : cols - 1;
+				} else {
+					new_line = (int)out->n;
+					new_col = c < cols ? (int)c : cols - 1;
+				}
 			}
 			plist_add(out, dup_cells(lc + start, (int)len), (int)len,
 				  wrapped ? GRID_ROW_WRAPPED : 0);
+			if (extra)
+				plist_add(out, dup_cells(lc, 0), 0, 0);
 			start += len;
 			first = 0;
 		}

@@ -48,9 +48,11 @@ struct term {
 	int nohold;          /* the current sequence overflowed the carry: feed it */
 	int csi_plain;       /* the CSI so far has no leader or intermediates */
 	int csi_nsep;        /* argument separators in the CSI so far */
+	int csi_val;         /* value of the CSI's first argument so far */
 	int esc_hash;        /* the escape so far is ESC # */
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
+	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -292,9 +294,15 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
 	int r = p.row, c = p.col;
+	/* at the pending-wrap column the logical position is one further */
+	if (t->resize_phantom)
+		c++;
 	grid_resize(t->g, rows, cols, &r, &c);
 	delta->row = r - p.row;
 	delta->col = c - p.col;
+	/* libvterm then steps a pending wrap one column right itself */
+	if (t->resize_phantom && p.col < cols - 1)
+		delta->col--;
 	t->rows = rows;
 	t->cols = cols;
 	t->wc_valid = 0;
@@ -337,21 +345,8 @@ static int fb_osc(const char *command, size_t len, void *user)
 	return 1;
 }
 
-static int fb_csi(const char *leader, const long args[], int argc, const char *intermed,
-		  char command, void *user)
-{
-	struct term *t = user;
-	/* ED 3 (clear scrollback, sent by `clear`): 0.1.4 has no sb_clear */
-	if (command == 'J' && !leader && !intermed && argc == 1 && CSI_ARG(args[0]) == 3) {
-		grid_sb_clear(t->g);
-		return 1;
-	}
-	return 0;
-}
-
 static const VTermParserCallbacks fallbacks = {
 	.osc = fb_osc,
-	.csi = fb_csi,
 };
 
 static void cb_output(const char *s, size_t len, void *user)
@@ -465,10 +460,17 @@ static size_t utf8_tail(const char *p, size_t n, int *need)
 }
 
 /* Feeds a complete sequence sp[0..sn) that needs care: REP (CSI n b) hangs
- * 0.1.4 when the last glyph had width 0 (or none since reset), and DECALN
- * (ESC # 8) puts glyphs without changing what REP would repeat. */
+ * 0.1.4 when the last glyph had width 0 (or none since reset), DECALN
+ * (ESC # 8) puts glyphs without changing what REP would repeat, and ED 3
+ * (CSI 3 J, sent by `clear`) should clear the scrollback, which 0.1.4
+ * ignores. */
 static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
 {
+	if (kind == 3) {
+		feed_raw(t, sp, sn);
+		grid_sb_clear(t->g);
+		return;
+	}
 	if (kind == 1) {
 		if (t->rep_width > 0)
 			feed_raw(t, sp, sn);
@@ -525,6 +527,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->sc = SC_CSI;
 				t->csi_plain = 1;
 				t->csi_nsep = 0;
+				t->csi_val = 0;
 			} else if (b == ']' || b == 'P')
 				t->sc = SC_STR;
 			else if (b == '_' || b == '^' || b == 'X') {
@@ -558,11 +561,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				done = 1;
 				if (b == 'b' && t->csi_plain)
 					kind = 1;
+				else if (b == 'J' && t->csi_plain && t->csi_nsep == 0 && t->csi_val == 3)
+					kind = 3;
 			} else if (b == 0x1b)
 				t->sc = SC_ESC;
 			else if (b == 0x18 || b == 0x1a)
 				done = 1;
-			else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
+			else if (b >= '0' && b <= '9') {
+				if (t->csi_nsep == 0 && t->csi_val < 100000)
+					t->csi_val = t->csi_val * 10 + (b - '0');
+			} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
 				t->csi_plain = 0;
 			else if ((b == ';' || b == ':') && ++t->csi_nsep > TERM_CSI_MAX_SEPS) {
 				/* feed what came before, drop the sequence */
@@ -721,17 +729,19 @@ void term_resize(struct term *t, int rows, int cols)
 	vterm_state_get_cursorpos(t->st, &old);
 	int phantom = t->wc_valid && t->wc_end >= t->cols && old.row == t->wc_row &&
 		      old.col == t->cols - 1;
+	t->resize_phantom = phantom;
 	vterm_set_size(t->vt, rows, cols); /* calls cb_resize -> grid_resize */
+	t->resize_phantom = 0;
 	struct grid_cursor want = grid_cursor(t->g);
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
-	int ok = p.row == want.row && p.col == want.col;
-	if (!ok && phantom && p.row == want.row && p.col == want.col + 1 && p.col < cols)
-		ok = 1;
-	if (!ok || p.row < 0 || p.col < 0 || p.row >= rows || p.col >= cols) {
-		/* 0.1.4 can leave the cursor off the screen (negative row after a
-		 * shrink) and the next ESC[K crashes: put it back. The parser is
-		 * in ground state: the carry holds any unfinished sequence. */
+	/* A pending wrap libvterm kept (the cursor did not step right) would
+	 * wrap the next glyph from the wrong place: a CUP cancels it. And
+	 * 0.1.4 can leave the cursor off the screen (a negative row after a
+	 * shrink; the next ESC[K crashes). The parser is in ground state:
+	 * the carry holds any unfinished sequence. */
+	if (p.row != want.row || p.col != want.col || p.row < 0 || p.col < 0 ||
+	    (phantom && old.col >= cols - 1)) {
 		char b[48];
 		int n = snprintf(b, sizeof b, "\033[%d;%dH", want.row + 1, want.col + 1);
 		feed_raw(t, b, (size_t)n);
