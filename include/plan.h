@@ -70,6 +70,8 @@ struct plan {
 	struct plan_task *tasks;
 	int ntasks;
 	int nwaves;
+	int *id_index; /* private: open-addressing table of task indices (+1) by id */
+	size_t id_cap;
 };
 
 struct plan_load_opts {
@@ -105,6 +107,10 @@ char *plan_task_branch(const struct plan *p, const struct plan_task *t);
  * (then expanded to ""). "{{" gives "{". Caller frees. */
 char *plan_expand(const struct plan *p, const struct plan_task *t, const char *tmpl,
 		  const char *worktree, const char *prompt_file);
+
+struct dag;
+/* Builds the task graph of p into g (dag.h) and layers it. */
+void plan_dag(const struct plan *p, struct dag *g);
 
 /* The built-in agent profiles (claude, codex, aider, gemini, shell). */
 const struct plan_profile *plan_builtin_profiles(int *n);

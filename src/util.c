@@ -232,11 +232,11 @@ fail:
 int util_edit_distance(const char *a, const char *b, int max)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	if (la > 256 || lb > 256)
+	if (la > 64 || lb > 64)
 		return max + 1;
 	if ((int)(la > lb ? la - lb : lb - la) > max)
 		return max + 1;
-	int d[257][257];
+	int d[65][65];
 	for (size_t i = 0; i <= la; i++)
 		d[i][0] = (int)i;
 	for (size_t j = 0; j <= lb; j++)

@@ -1,0 +1,3 @@
+build/rel-cc/obj/diag.o: src/diag.c include/diag.h include/util.h
+include/diag.h:
+include/util.h:

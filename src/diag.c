@@ -1,0 +1,90 @@
+/* diag — collects "FILE:LINE:COL: error: MESSAGE" diagnostics and prints
+ * them in file order. */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void diags_init(struct diags *d, const char *file, const char *text, size_t len)
+{
+	memset(d, 0, sizeof *d);
+	d->file = file;
+	d->text = text;
+	d->len = len;
+}
+
+void diags_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].msg);
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+void diag_linecol(const char *text, size_t len, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '\n') {
+			l++;
+			c = 1;
+		} else if ((ch & 0xc0) != 0x80) {
+			c++; /* count characters, not continuation bytes */
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+void diag_add(struct diags *d, size_t off, const char *fmt, ...)
+{
+	int max = d->max ? d->max : 100;
+	if ((int)d->n >= max)
+		return;
+	struct sbuf b = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	xgrow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v);
+	struct diag *g = &d->v[d->n++];
+	g->off = off;
+	g->msg = sbuf_steal(&b);
+	g->line = g->col = 0;
+	if (off != (size_t)-1 && d->text)
+		diag_linecol(d->text, d->len, off, &g->line, &g->col);
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+char *diag_format(const struct diags *d, size_t i)
+{
+	const struct diag *g = &d->v[i];
+	if (g->off == (size_t)-1)
+		return xasprintf("%s: error: %s", d->file, g->msg);
+	return xasprintf("%s:%d:%d: error: %s", d->file, g->line, g->col, g->msg);
+}
+
+void diags_print(struct diags *d, FILE *f)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof *d->v, diag_cmp);
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = diag_format(d, i);
+		fprintf(f, "%s\n", s);
+		free(s);
+	}
+	int max = d->max ? d->max : 100;
+	if ((int)d->n >= max)
+		fprintf(f, "%s: note: stopped after %d errors\n", d->file, max);
+}
