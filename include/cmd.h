@@ -10,4 +10,7 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_waves(struct cli *c, int argc, char **argv);
 int cmd_dag(struct cli *c, int argc, char **argv);
 
+/* src/cmd_exec.c: commands in tiled panes */
+int cmd_exec(struct cli *c, int argc, char **argv);
+
 #endif

@@ -18,6 +18,8 @@ const struct cli_cmd cli_cmds[] = {
 	{ "check", "[PLAN]", "validate a plan and print its tasks, waves and critical path", cmd_check },
 	{ "waves", "[PLAN] [--json]", "print the waves of a plan (--json: machine-readable)", cmd_waves },
 	{ "dag", "[PLAN] [--dot]", "print the task graph (--dot: Graphviz DOT)", cmd_dag },
+	{ "exec", "[--layout grid|main] [--focus N] [--scrollback LINES] [--prefix C-x] -- CMD [ARG...] [::: CMD [ARG...]]...",
+	  "run commands side by side in tiled panes in the current directory", cmd_exec },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);

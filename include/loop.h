@@ -1,0 +1,32 @@
+/* loop — the screen of `shoal exec` and its event loop: the only poll() of
+ * the process (keyboard, every pane's PTY read round-robin with a byte budget,
+ * POLLOUT for queued writes, a self-pipe for SIGCHLD/SIGWINCH/SIGTERM/SIGHUP,
+ * and a frame timer: at most one frame per LOOP_FRAME_MS with one doupdate(),
+ * only when something changed; no timeout at all when nothing happens).
+ * It also owns curses setup/teardown, the layout, focus, zoom, the prefix
+ * key and its actions, mouse, paste, copy mode and the help overlay. */
+#ifndef SHOAL_LOOP_H
+#define SHOAL_LOOP_H
+
+#include "layout.h"
+#include "util.h"
+
+#define LOOP_FRAME_MS 16
+/* Bytes read from one pane before the loop looks at the others and the
+ * keyboard again. */
+#define LOOP_READ_BUDGET (64 * 1024)
+
+struct loop_opts {
+	enum layout_mode mode;
+	int focus;    /* 0-based pane that has the keyboard first */
+	int sb_lines; /* scrollback lines per pane (< 0: default) */
+	int prefix;   /* the prefix byte (7 = C-g) */
+	const char *cwd;
+};
+
+/* Runs cmds[0..n-1] (each a NULL-terminated argv) in tiled panes until the
+ * user quits or SIGTERM/SIGHUP arrives; restores the terminal. Returns 0, or
+ * -1 with e filled when the screen or a PTY cannot be set up. */
+int loop_exec(char **const *cmds, int n, const struct loop_opts *o, struct err *e);
+
+#endif
