@@ -246,7 +246,6 @@ static void help_show(struct loop *l)
 			if (b->arg == 1)
 				mvwprintw(w, y++, 2, "%-8s focus pane N", "1-9");
 		} else
-		else
 			mvwprintw(w, y++, 2, "%-8s %s", b->keyname, input_action_help(a));
 	}
 	l->help = 1;
