@@ -97,6 +97,8 @@ int cmd_exec(struct cli *c, int argc, char **argv)
 	if (i >= argc)
 		return cli_usage_error(c, "no command: put the commands after '--'");
 	i++; /* skip -- */
+	if (i >= argc)
+		return cli_usage_error(c, "no command after '--'");
 	/* Split at ":::" into commands. */
 	char ***cmds = xcalloc(EXEC_MAX_PANES, sizeof *cmds);
 	int n = 0, rc = EXIT_OK;
