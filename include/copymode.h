@@ -34,6 +34,9 @@ void copy_sync(struct copymode *cm, struct grid *g);
 void copy_move(struct copymode *cm, struct grid *g, int dy, int dx);
 /* Moves to an absolute position (clamped), scrolling the view. */
 void copy_goto(struct copymode *cm, struct grid *g, int y, int x);
+/* Scrolls the view by pages (> 0: back) keeping the cursor on the same
+ * display row; at either end, moves the cursor instead. */
+void copy_page(struct copymode *cm, struct grid *g, int pages);
 /* Starts (or clears, when already started) a selection at the cursor. */
 void copy_toggle_select(struct copymode *cm);
 /* The cursor's row on the display (view), for drawing it. */

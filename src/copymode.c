@@ -74,6 +74,18 @@ void copy_move(struct copymode *cm, struct grid *g, int dy, int dx)
 	copy_goto(cm, g, cm->cy + dy, cm->cx + dx);
 }
 
+void copy_page(struct copymode *cm, struct grid *g, int pages)
+{
+	int page = grid_rows(g) > 1 ? grid_rows(g) - 1 : 1;
+	int off = grid_view_offset(g);
+	grid_view_scroll(g, pages * page);
+	int d = grid_view_offset(g) - off;
+	if (d == 0) /* the view is at an end: move the cursor instead */
+		copy_move(cm, g, -pages * page, 0);
+	else
+		copy_goto(cm, g, cm->cy - d, cm->cx);
+}
+
 void copy_toggle_select(struct copymode *cm)
 {
 	if (cm->selecting) {

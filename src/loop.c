@@ -286,7 +286,6 @@ static void copy_finish(struct loop *l, struct pane *p)
 static void copy_key(struct loop *l, struct pane *p, const struct keys_ev *ev)
 {
 	struct grid *g = term_grid(p->term);
-	int page = grid_rows(g) - 1 > 0 ? grid_rows(g) - 1 : 1;
 	uint32_t c = ev->kind == KEYS_CHAR ? ev->cp : 0;
 	int k = ev->kind == KEYS_SPECIAL ? ev->key : -1;
 	if (c == 'q' || k == TERM_KEY_ESCAPE) {
@@ -301,9 +300,9 @@ static void copy_key(struct loop *l, struct pane *p, const struct keys_ev *ev)
 	} else if (c == 'l' || k == TERM_KEY_RIGHT) {
 		copy_move(&p->copy, g, 0, 1);
 	} else if (c == 2 || k == TERM_KEY_PAGEUP) { /* C-b */
-		copy_move(&p->copy, g, -page, 0);
+		copy_page(&p->copy, g, 1);
 	} else if (c == 6 || k == TERM_KEY_PAGEDOWN) { /* C-f */
-		copy_move(&p->copy, g, page, 0);
+		copy_page(&p->copy, g, -1);
 	} else if (c == 'g') {
 		copy_goto(&p->copy, g, -grid_sb_count(g), 0);
 	} else if (c == 'G') {
@@ -397,7 +396,7 @@ static void run_action(struct loop *l, enum input_action a, int arg)
 		if (!p->copy.active)
 			copy_enter(&p->copy, g);
 		if (arg == 1)
-			copy_move(&p->copy, g, -(grid_rows(g) - 1), 0);
+			copy_page(&p->copy, g, 1);
 		pane_update_status(p);
 		break;
 	}

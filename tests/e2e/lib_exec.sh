@@ -1,14 +1,16 @@
 # Helpers for the `shoal exec` groups: a private tmux server per group, a
 # 160x48 session running shoal, polling capture-pane until text shows up.
 # Source after lib.sh. Every wait is a poll with a deadline, never a sleep.
-X_SOCK=shoal-test-$$
-X="tmux -L $X_SOCK -f /dev/null"
+X_N=0
+X="tmux -L shoal-test-$$-$X_N -f /dev/null"
 trap 'x_end; _t_cleanup' EXIT
 
 # x_start CMD...: a fresh session running shoal exec with the given
 # arguments in $T; when shoal ends, its exit status is shown as "EXIT=N".
 x_start() {
 	x_end
+	X_N=$((X_N + 1)) # a new server each time: no race with the old one's exit
+	X="tmux -L shoal-test-$$-$X_N -f /dev/null"
 	printf '%s\n' "$@" >"$T/args"
 	cat >"$T/run.sh" <<EOS
 cd "$T"
