@@ -13,6 +13,7 @@
 struct diag {
 	size_t off;   /* byte offset in the text, or (size_t)-1 for "no position" */
 	int line, col;
+	size_t seq; /* order of discovery */
 	char *msg;
 };
 
@@ -31,6 +32,8 @@ void diags_free(struct diags *d);
 void diag_add(struct diags *d, size_t off, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* 1-based line and column (UTF-8 characters) of offset off in text. */
 void diag_linecol(const char *text, size_t len, size_t off, int *line, int *col);
+/* Sorts by position (stable for equal positions). */
+void diags_sort(struct diags *d);
 /* Sorts by position and prints "FILE:LINE:COL: error: MSG" lines. */
 void diags_print(struct diags *d, FILE *f);
 /* One diagnostic formatted as printed (caller frees). */

@@ -53,6 +53,7 @@ void diag_add(struct diags *d, size_t off, const char *fmt, ...)
 	xgrow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v);
 	struct diag *g = &d->v[d->n++];
 	g->off = off;
+	g->seq = d->n - 1;
 	g->msg = sbuf_steal(&b);
 	g->line = g->col = 0;
 	if (off != (size_t)-1 && d->text)
@@ -62,9 +63,17 @@ void diag_add(struct diags *d, size_t off, const char *fmt, ...)
 static int diag_cmp(const void *a, const void *b)
 {
 	const struct diag *x = a, *y = b;
-	if (x->off != y->off)
-		return x->off < y->off ? -1 : 1;
-	return strcmp(x->msg, y->msg);
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diags_sort(struct diags *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof *d->v, diag_cmp);
 }
 
 char *diag_format(const struct diags *d, size_t i)
@@ -77,8 +86,7 @@ char *diag_format(const struct diags *d, size_t i)
 
 void diags_print(struct diags *d, FILE *f)
 {
-	if (d->n > 1)
-		qsort(d->v, d->n, sizeof *d->v, diag_cmp);
+	diags_sort(d);
 	for (size_t i = 0; i < d->n; i++) {
 		char *s = diag_format(d, i);
 		fprintf(f, "%s\n", s);

@@ -808,6 +808,9 @@ static void check_tasks(struct ld *l, const cJSON *tasks_node)
 {
 	struct plan *p = l->p;
 	ld_idmap_build(p);
+	char *probe = xasprintf("%sx", p->branch_prefix ? p->branch_prefix : "");
+	int prefix_ok = !branch_problem(probe); /* a bad prefix is reported once, not per task */
+	free(probe);
 	/* duplicates */
 	int i = 0;
 	for (const cJSON *o = tasks_node->child; o; o = o->next, i++) {
@@ -840,7 +843,7 @@ static void check_tasks(struct ld *l, const cJSON *tasks_node)
 				free(names);
 			}
 		}
-		if (t->id && plan_id_valid(t->id) && p->branch_prefix) {
+		if (t->id && plan_id_valid(t->id) && prefix_ok) {
 			char *br = plan_task_branch(p, t);
 			const char *why = branch_problem(br);
 			if (why)

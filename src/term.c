@@ -1,0 +1,849 @@
+/* term — libvterm 0.1.4's VTermState driving our grid (include/term.h):
+ * the state callbacks, soft-wrap tracking for reflow, the feed pre-scanner
+ * (carry buffer, APC/PM/SOS dropping), resize with the cursor guard, the
+ * output buffer, and key / mouse / paste / focus encoding. The only file
+ * that includes vterm.h. */
+#include "term.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <vterm.h>
+
+#include "util.h"
+
+#define TERM_TITLE_MAX 256
+
+/* Pre-scanner states (term_feed). */
+enum {
+	SC_GROUND,
+	SC_ESC,      /* after ESC */
+	SC_ESC_INT,  /* ESC + intermediates */
+	SC_CSI,      /* ESC [ ... */
+	SC_STR,      /* OSC / DCS body */
+	SC_STR_ESC,  /* ESC inside a string */
+	SC_DROP,     /* APC / PM / SOS body: not fed */
+	SC_DROP_ESC, /* ESC inside a dropped string */
+};
+
+struct term {
+	VTerm *vt;
+	VTermState *st;
+	struct grid *g;
+	int rows, cols;
+
+	/* bytes for the child */
+	char *out;
+	size_t out_off, out_len, out_cap;
+	int probing, probe_hit;
+
+	/* feed pre-scanner */
+	int sc;
+	int nohold;          /* the current sequence overflowed the carry: feed it */
+	char *carry;         /* head of an unfinished sequence from earlier feeds */
+	size_t carry_len, carry_cap;
+
+	/* soft-wrap tracking: the last glyph was put on row wc_row, ending at
+	 * column wc_end, and the cursor has not moved elsewhere since */
+	int wc_valid, wc_row, wc_end;
+
+	struct grid_cursor cur;
+	char title[TERM_TITLE_MAX], icon[TERM_TITLE_MAX];
+	int title_changed, bells, alt, mouse;
+
+	term_osc_fn *osc_fn;
+	void *osc_user;
+};
+
+/* ---- colours and pen ---- */
+
+static uint32_t color_of(const VTermColor *c)
+{
+	if (c->type & VTERM_COLOR_DEFAULT_MASK)
+		return GRID_COLOR_DEFAULT;
+	if (VTERM_COLOR_IS_INDEXED(c))
+		return GRID_COLOR_INDEXED(c->indexed.idx);
+	return GRID_COLOR_RGB(c->rgb.red, c->rgb.green, c->rgb.blue);
+}
+
+static void set_bit(uint16_t *a, uint16_t bit, int on)
+{
+	if (on)
+		*a |= bit;
+	else
+		*a &= (uint16_t)~bit;
+}
+
+/* ---- state callbacks ---- */
+
+static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+	struct term *t = user;
+	uint32_t cp[GRID_MAX_CHARS];
+	int n = 0;
+	while (n < GRID_MAX_CHARS && info->chars[n]) {
+		cp[n] = info->chars[n];
+		n++;
+	}
+	if (n == 0)
+		return 1;
+	int width = info->width;
+	if (t->wc_valid && pos.col == 0 && pos.row == t->wc_row + 1 &&
+	    (t->wc_end >= t->cols || (t->wc_end == t->cols - 1 && width == 2)))
+		grid_set_row_flags(t->g, t->wc_row, GRID_ROW_WRAPPED, GRID_ROW_WRAPPED);
+	struct grid_pen pen = *grid_pen(t->g);
+	pen.protect = info->protected_cell;
+	grid_set_pen(t->g, &pen);
+	grid_put(t->g, pos.row, pos.col, cp, n, width);
+	t->wc_valid = 1;
+	t->wc_row = pos.row;
+	t->wc_end = pos.col + (width > 0 ? width : 1);
+	return 1;
+}
+
+static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
+{
+	struct term *t = user;
+	(void)oldpos;
+	if (t->wc_valid) {
+		int c = t->wc_end < t->cols ? t->wc_end : t->cols - 1;
+		if (pos.row != t->wc_row || pos.col != c)
+			t->wc_valid = 0;
+	}
+	t->cur.row = pos.row;
+	t->cur.col = pos.col;
+	t->cur.visible = visible;
+	grid_set_cursor(t->g, &t->cur);
+	return 1;
+}
+
+static int cb_scrollrect(VTermRect r, int down, int right, void *user)
+{
+	struct term *t = user;
+	if (t->wc_valid && down && r.start_col == 0 && r.end_col == t->cols &&
+	    t->wc_row >= r.start_row && t->wc_row < r.end_row) {
+		t->wc_row -= down;
+		if (t->wc_row < r.start_row || t->wc_row >= r.end_row)
+			t->wc_valid = 0;
+	}
+	grid_scroll(t->g, r.start_row, r.end_row, r.start_col, r.end_col, down, right);
+	return 1;
+}
+
+static int cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+	/* Not reached: cb_scrollrect handles every scroll. */
+	(void)dest;
+	(void)src;
+	(void)user;
+	return 1;
+}
+
+static int cb_erase(VTermRect r, int selective, void *user)
+{
+	struct term *t = user;
+	grid_erase(t->g, r.start_row, r.end_row, r.start_col, r.end_col, selective);
+	return 1;
+}
+
+static int cb_initpen(void *user)
+{
+	struct term *t = user;
+	struct grid_pen p = { 0 };
+	grid_set_pen(t->g, &p);
+	return 1;
+}
+
+static int cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
+{
+	struct term *t = user;
+	struct grid_pen p = *grid_pen(t->g);
+	switch (attr) {
+	case VTERM_ATTR_BOLD:
+		set_bit(&p.attrs, GRID_ATTR_BOLD, val->boolean);
+		break;
+	case VTERM_ATTR_UNDERLINE:
+		p.attrs = (uint16_t)((p.attrs & ~GRID_ATTR_UNDERLINE_MASK) |
+				     (((unsigned)val->number << GRID_ATTR_UNDERLINE_SHIFT) &
+				      GRID_ATTR_UNDERLINE_MASK));
+		break;
+	case VTERM_ATTR_ITALIC:
+		set_bit(&p.attrs, GRID_ATTR_ITALIC, val->boolean);
+		break;
+	case VTERM_ATTR_BLINK:
+		set_bit(&p.attrs, GRID_ATTR_BLINK, val->boolean);
+		break;
+	case VTERM_ATTR_REVERSE:
+		set_bit(&p.attrs, GRID_ATTR_REVERSE, val->boolean);
+		break;
+	case VTERM_ATTR_STRIKE:
+		set_bit(&p.attrs, GRID_ATTR_STRIKE, val->boolean);
+		break;
+	case VTERM_ATTR_FONT:
+		p.attrs = (uint16_t)((p.attrs & ~GRID_ATTR_FONT_MASK) |
+				     (((unsigned)val->number << GRID_ATTR_FONT_SHIFT) & GRID_ATTR_FONT_MASK));
+		break;
+	case VTERM_ATTR_FOREGROUND:
+		p.fg = color_of(&val->color);
+		break;
+	case VTERM_ATTR_BACKGROUND:
+		p.bg = color_of(&val->color);
+		break;
+	default:
+		return 0;
+	}
+	grid_set_pen(t->g, &p);
+	return 1;
+}
+
+/* Copies a title, dropping control characters, bounded. */
+static void copy_title(char *dst, const char *src)
+{
+	size_t n = 0;
+	for (const unsigned char *s = (const unsigned char *)src; *s && n + 1 < TERM_TITLE_MAX; s++)
+		if (*s >= 0x20 && *s != 0x7f)
+			dst[n++] = (char)*s;
+	/* do not end inside a UTF-8 sequence */
+	while (n > 0 && ((unsigned char)dst[n - 1] & 0xc0) == 0x80) {
+		size_t k = n;
+		while (k > 0 && ((unsigned char)dst[k - 1] & 0xc0) == 0x80)
+			k--;
+		if (k == 0)
+			break;
+		unsigned char lead = (unsigned char)dst[k - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+		if (n - (k - 1) >= need)
+			break;
+		n = k - 1;
+	}
+	if (n > 0 && (unsigned char)dst[n - 1] >= 0xc0)
+		n--;
+	dst[n] = '\0';
+}
+
+static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct term *t = user;
+	switch (prop) {
+	case VTERM_PROP_CURSORVISIBLE:
+		t->cur.visible = val->boolean;
+		grid_set_cursor(t->g, &t->cur);
+		break;
+	case VTERM_PROP_CURSORBLINK:
+		t->cur.blink = val->boolean;
+		grid_set_cursor(t->g, &t->cur);
+		break;
+	case VTERM_PROP_CURSORSHAPE:
+		t->cur.shape = val->number;
+		grid_set_cursor(t->g, &t->cur);
+		break;
+	case VTERM_PROP_ALTSCREEN:
+		t->alt = val->boolean;
+		t->wc_valid = 0;
+		grid_set_altscreen(t->g, val->boolean);
+		break;
+	case VTERM_PROP_TITLE: {
+		char old[TERM_TITLE_MAX];
+		memcpy(old, t->title, sizeof old);
+		copy_title(t->title, val->string ? val->string : "");
+		if (strcmp(old, t->title) != 0)
+			t->title_changed = 1;
+		break;
+	}
+	case VTERM_PROP_ICONNAME:
+		copy_title(t->icon, val->string ? val->string : "");
+		break;
+	case VTERM_PROP_REVERSE:
+		grid_set_reverse(t->g, val->boolean);
+		break;
+	case VTERM_PROP_MOUSE:
+		t->mouse = val->number;
+		break;
+	default:
+		break;
+	}
+	return 1; /* accept: libvterm stores only what we accept (notes §0.6) */
+}
+
+static int cb_bell(void *user)
+{
+	struct term *t = user;
+	t->bells++;
+	return 1;
+}
+
+static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
+{
+	struct term *t = user;
+	VTermPos p;
+	vterm_state_get_cursorpos(t->st, &p);
+	int r = p.row, c = p.col;
+	grid_resize(t->g, rows, cols, &r, &c);
+	delta->row = r - p.row;
+	delta->col = c - p.col;
+	t->rows = rows;
+	t->cols = cols;
+	t->wc_valid = 0;
+	return 1;
+}
+
+static int cb_setlineinfo(int row, const VTermLineInfo *ni, const VTermLineInfo *oi, void *user)
+{
+	struct term *t = user;
+	(void)oi;
+	unsigned f = (ni->doublewidth ? GRID_ROW_DWL : 0) |
+		     (ni->doubleheight == 1 ? GRID_ROW_DHL_TOP : 0) |
+		     (ni->doubleheight == 2 ? GRID_ROW_DHL_BOT : 0);
+	grid_set_row_flags(t->g, row, GRID_ROW_DWL | GRID_ROW_DHL_TOP | GRID_ROW_DHL_BOT, f);
+	return 1;
+}
+
+static const VTermStateCallbacks state_cbs = {
+	.putglyph = cb_putglyph,
+	.movecursor = cb_movecursor,
+	.scrollrect = cb_scrollrect,
+	.moverect = cb_moverect,
+	.erase = cb_erase,
+	.initpen = cb_initpen,
+	.setpenattr = cb_setpenattr,
+	.settermprop = cb_settermprop,
+	.bell = cb_bell,
+	.resize = cb_resize,
+	.setlineinfo = cb_setlineinfo,
+};
+
+static int fb_osc(const char *command, size_t len, void *user)
+{
+	struct term *t = user;
+	if (t->osc_fn)
+		t->osc_fn(command, len, t->osc_user);
+	return 1;
+}
+
+static int fb_csi(const char *leader, const long args[], int argc, const char *intermed,
+		  char command, void *user)
+{
+	struct term *t = user;
+	/* ED 3 (clear scrollback, sent by `clear`): 0.1.4 has no sb_clear */
+	if (command == 'J' && !leader && !intermed && argc == 1 && CSI_ARG(args[0]) == 3) {
+		grid_sb_clear(t->g);
+		return 1;
+	}
+	return 0;
+}
+
+static const VTermParserCallbacks fallbacks = {
+	.osc = fb_osc,
+	.csi = fb_csi,
+};
+
+static void cb_output(const char *s, size_t len, void *user)
+{
+	struct term *t = user;
+	if (t->probing) {
+		t->probe_hit = 1;
+		return;
+	}
+	if (t->out_off > 0 && t->out_off == t->out_len)
+		t->out_off = t->out_len = 0;
+	if (t->out_off > 4096 && t->out_off * 2 > t->out_len) {
+		memmove(t->out, t->out + t->out_off, t->out_len - t->out_off);
+		t->out_len -= t->out_off;
+		t->out_off = 0;
+	}
+	xgrow((void **)&t->out, &t->out_cap, t->out_len + len, 1);
+	memcpy(t->out + t->out_len, s, len);
+	t->out_len += len;
+}
+
+/* ---- life cycle ---- */
+
+struct term *term_new(int rows, int cols, int scrollback_lines)
+{
+	if (rows < 1)
+		rows = 1;
+	if (cols < 1)
+		cols = 1;
+	struct term *t = xcalloc(1, sizeof *t);
+	t->rows = rows;
+	t->cols = cols;
+	t->g = grid_new(rows, cols, scrollback_lines);
+	t->cur.visible = 1;
+	t->cur.shape = GRID_CURSOR_BLOCK;
+	t->vt = vterm_new(rows, cols);
+	if (!t->vt) {
+		fprintf(stderr, "shoal: vterm_new failed\n");
+		abort();
+	}
+	vterm_set_utf8(t->vt, 1);
+	t->st = vterm_obtain_state(t->vt);
+	vterm_state_set_callbacks(t->st, &state_cbs, t);
+	vterm_state_set_unrecognised_fallbacks(t->st, &fallbacks, t);
+	vterm_output_set_callback(t->vt, cb_output, t);
+	vterm_state_reset(t->st, 1);
+	grid_damage_all(t->g);
+	return t;
+}
+
+void term_free(struct term *t)
+{
+	if (!t)
+		return;
+	vterm_free(t->vt);
+	grid_free(t->g);
+	free(t->out);
+	free(t->carry);
+	free(t);
+}
+
+struct grid *term_grid(struct term *t) { return t->g; }
+
+void term_size(const struct term *t, int *rows, int *cols)
+{
+	if (rows)
+		*rows = t->rows;
+	if (cols)
+		*cols = t->cols;
+}
+
+/* ---- feeding ---- */
+
+static void feed_raw(struct term *t, const char *p, size_t n)
+{
+	if (n)
+		vterm_input_write(t->vt, p, n);
+}
+
+static void carry_add(struct term *t, const char *p, size_t n)
+{
+	xgrow((void **)&t->carry, &t->carry_cap, t->carry_len + n, 1);
+	memcpy(t->carry + t->carry_len, p, n);
+	t->carry_len += n;
+}
+
+/* Feeds the carried head plus buf[from, end) as one write. */
+static void feed_carry_with(struct term *t, const char *buf, size_t from, size_t end)
+{
+	carry_add(t, buf + from, end - from);
+	feed_raw(t, t->carry, t->carry_len);
+	t->carry_len = 0;
+}
+
+void term_feed(struct term *t, const char *buf, size_t len)
+{
+	size_t from = 0;       /* bytes of buf before this are handled */
+	size_t seq = 0;        /* start in buf of the current sequence */
+	int in_carry = t->carry_len > 0; /* the current sequence began earlier */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)buf[i];
+		int done = 0; /* the sequence ended with this byte */
+		switch (t->sc) {
+		case SC_GROUND:
+			if (b == 0x1b) {
+				t->sc = SC_ESC;
+				seq = i;
+				in_carry = 0;
+				t->nohold = 0;
+			}
+			break;
+		case SC_ESC:
+			if (b == '[')
+				t->sc = SC_CSI;
+			else if (b == ']' || b == 'P')
+				t->sc = SC_STR;
+			else if (b == '_' || b == '^' || b == 'X') {
+				/* APC / PM / SOS: feed what came before, drop the rest */
+				if (in_carry)
+					t->carry_len = 0;
+				else
+					feed_raw(t, buf + from, seq - from);
+				in_carry = 0;
+				t->sc = SC_DROP;
+			} else if (b >= 0x20 && b <= 0x2f)
+				t->sc = SC_ESC_INT;
+			else if (b == 0x1b || b < 0x20)
+				; /* stays: libvterm restarts / executes controls */
+			else
+				done = 1;
+			break;
+		case SC_ESC_INT:
+			if (b >= 0x30 && b <= 0x7e)
+				done = 1;
+			else if (b == 0x1b)
+				t->sc = SC_ESC;
+			break;
+		case SC_CSI:
+			if (b >= 0x40 && b <= 0x7e)
+				done = 1;
+			else if (b == 0x1b)
+				t->sc = SC_ESC;
+			else if (b == 0x18 || b == 0x1a)
+				done = 1;
+			break;
+		case SC_STR:
+			if (b == 0x07 || b == 0x18 || b == 0x1a)
+				done = 1;
+			else if (b == 0x1b)
+				t->sc = SC_STR_ESC;
+			break;
+		case SC_STR_ESC:
+			if (b == '\\')
+				done = 1;
+			else if (b == 0x1b)
+				; /* stays */
+			else {
+				/* the string ended at that ESC; b continues an escape */
+				t->sc = SC_ESC;
+				i--;
+				continue;
+			}
+			break;
+		case SC_DROP:
+			if (b == 0x07 || b == 0x18 || b == 0x1a) {
+				t->sc = SC_GROUND;
+				from = i + 1;
+			} else if (b == 0x1b)
+				t->sc = SC_DROP_ESC;
+			break;
+		case SC_DROP_ESC:
+			if (b == '\\') {
+				t->sc = SC_GROUND;
+				from = i + 1;
+			} else if (b == 0x1b) {
+				; /* stays */
+			} else {
+				/* the dropped string ended; that ESC starts a sequence */
+				t->carry_len = 0;
+				carry_add(t, "\x1b", 1);
+				in_carry = 1;
+				from = i;
+				t->sc = SC_ESC;
+				i--;
+				continue;
+			}
+			break;
+		}
+		if (done) {
+			t->sc = SC_GROUND;
+			if (in_carry) {
+				feed_carry_with(t, buf, from, i + 1);
+				from = i + 1;
+				in_carry = 0;
+			}
+			t->nohold = 0;
+		}
+	}
+	if (t->sc == SC_GROUND) {
+		feed_raw(t, buf + from, len - from);
+		return;
+	}
+	if (t->sc == SC_DROP || t->sc == SC_DROP_ESC) {
+		/* everything from the drop start on is discarded */
+		return;
+	}
+	if (t->nohold) {
+		/* an overlong sequence: libvterm gets it as it comes */
+		if (in_carry)
+			feed_carry_with(t, buf, from, len);
+		else
+			feed_raw(t, buf + from, len - from);
+		return;
+	}
+	if (in_carry) {
+		carry_add(t, buf + from, len - from);
+	} else {
+		feed_raw(t, buf + from, seq - from);
+		carry_add(t, buf + seq, len - seq);
+	}
+	if (t->carry_len > TERM_CARRY_MAX) {
+		feed_raw(t, t->carry, t->carry_len);
+		t->carry_len = 0;
+		t->nohold = 1;
+	}
+}
+
+void term_flush(struct term *t)
+{
+	if (t->carry_len) {
+		feed_raw(t, t->carry, t->carry_len);
+		t->carry_len = 0;
+	}
+	if (t->sc != SC_DROP && t->sc != SC_DROP_ESC && t->sc != SC_GROUND)
+		t->nohold = 1;
+}
+
+size_t term_pending(const struct term *t) { return t->carry_len; }
+
+/* ---- resize ---- */
+
+void term_resize(struct term *t, int rows, int cols)
+{
+	if (rows < 1)
+		rows = 1; /* 0 => SEGV on the next write in 0.1.4 */
+	if (cols < 1)
+		cols = 1;
+	if (rows > 4096)
+		rows = 4096;
+	if (cols > 4096)
+		cols = 4096;
+	if (rows == t->rows && cols == t->cols)
+		return;
+	VTermPos old;
+	vterm_state_get_cursorpos(t->st, &old);
+	int phantom = t->wc_valid && t->wc_end >= t->cols && old.row == t->wc_row &&
+		      old.col == t->cols - 1;
+	vterm_set_size(t->vt, rows, cols); /* calls cb_resize -> grid_resize */
+	struct grid_cursor want = grid_cursor(t->g);
+	VTermPos p;
+	vterm_state_get_cursorpos(t->st, &p);
+	int ok = p.row == want.row && p.col == want.col;
+	if (!ok && phantom && p.row == want.row && p.col == want.col + 1 && p.col < cols)
+		ok = 1;
+	if (!ok || p.row < 0 || p.col < 0 || p.row >= rows || p.col >= cols) {
+		/* 0.1.4 can leave the cursor off the screen (negative row after a
+		 * shrink) and the next ESC[K crashes: put it back. The parser is
+		 * in ground state: the carry holds any unfinished sequence. */
+		char b[48];
+		int n = snprintf(b, sizeof b, "\033[%d;%dH", want.row + 1, want.col + 1);
+		feed_raw(t, b, (size_t)n);
+	}
+	vterm_state_get_cursorpos(t->st, &p);
+	t->cur.row = p.row;
+	t->cur.col = p.col;
+	grid_set_cursor(t->g, &t->cur);
+	grid_damage_all(t->g);
+}
+
+/* ---- output ---- */
+
+const char *term_output(const struct term *t, size_t *len)
+{
+	size_t n = t->out_len - t->out_off;
+	if (len)
+		*len = n;
+	return n ? t->out + t->out_off : NULL;
+}
+
+void term_output_consume(struct term *t, size_t n)
+{
+	size_t have = t->out_len - t->out_off;
+	if (n > have)
+		n = have;
+	t->out_off += n;
+	if (t->out_off == t->out_len)
+		t->out_off = t->out_len = 0;
+}
+
+static void push_out(struct term *t, const char *s, size_t n) { cb_output(s, n, t); }
+
+/* ---- input ---- */
+
+static VTermModifier vmods(unsigned mods) { return (VTermModifier)(mods & VTERM_ALL_MODS_MASK); }
+
+int term_key(struct term *t, enum term_key key, unsigned mods)
+{
+	VTermKey k;
+	switch (key) {
+	case TERM_KEY_ENTER: k = VTERM_KEY_ENTER; break;
+	case TERM_KEY_KP_ENTER: k = VTERM_KEY_ENTER; break;
+	case TERM_KEY_TAB: k = VTERM_KEY_TAB; break;
+	case TERM_KEY_BACKSPACE:
+		if (mods & TERM_MOD_CTRL) {
+			/* 0.1.4 sends CSI 127;5u; a tty sends ^H */
+			if (mods & TERM_MOD_ALT)
+				push_out(t, "\x1b\x08", 2);
+			else
+				push_out(t, "\x08", 1);
+			return 0;
+		}
+		k = VTERM_KEY_BACKSPACE;
+		break;
+	case TERM_KEY_ESCAPE: k = VTERM_KEY_ESCAPE; break;
+	case TERM_KEY_UP: k = VTERM_KEY_UP; break;
+	case TERM_KEY_DOWN: k = VTERM_KEY_DOWN; break;
+	case TERM_KEY_LEFT: k = VTERM_KEY_LEFT; break;
+	case TERM_KEY_RIGHT: k = VTERM_KEY_RIGHT; break;
+	case TERM_KEY_INS: k = VTERM_KEY_INS; break;
+	case TERM_KEY_DEL: k = VTERM_KEY_DEL; break;
+	case TERM_KEY_HOME: k = VTERM_KEY_HOME; break;
+	case TERM_KEY_END: k = VTERM_KEY_END; break;
+	case TERM_KEY_PAGEUP: k = VTERM_KEY_PAGEUP; break;
+	case TERM_KEY_PAGEDOWN: k = VTERM_KEY_PAGEDOWN; break;
+	default:
+		if (key > TERM_KEY_F0 && key <= TERM_KEY_F(12)) {
+			k = (VTermKey)VTERM_KEY_FUNCTION(key - TERM_KEY_F0);
+			break;
+		}
+		return -1;
+	}
+	vterm_keyboard_key(t->vt, k, vmods(mods));
+	return 0;
+}
+
+int term_char(struct term *t, uint32_t cp, unsigned mods)
+{
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	if (mods & TERM_MOD_CTRL) {
+		uint32_t c = cp;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A'; /* Ctrl+uppercase would be CSI-u in 0.1.4 */
+		int byte = -1;
+		if (c >= 'a' && c <= 'z')
+			byte = (int)(c & 0x1f);
+		else if (c == ' ' || c == '@' || c == '2')
+			byte = 0;
+		else if (c == '[' || c == '3')
+			byte = 0x1b;
+		else if (c == '\\' || c == '4')
+			byte = 0x1c;
+		else if (c == ']' || c == '5')
+			byte = 0x1d;
+		else if (c == '^' || c == '6')
+			byte = 0x1e;
+		else if (c == '_' || c == '/' || c == '7')
+			byte = 0x1f;
+		else if (c == '?' || c == '8')
+			byte = 0x7f;
+		if (byte >= 0) {
+			char b[2];
+			size_t n = 0;
+			if (mods & TERM_MOD_ALT)
+				b[n++] = 0x1b;
+			b[n++] = (char)byte;
+			push_out(t, b, n);
+			return 0;
+		}
+	}
+	vterm_keyboard_unichar(t->vt, cp, vmods(mods));
+	return 0;
+}
+
+int term_bracketed_paste(const struct term *t)
+{
+	struct term *m = (struct term *)t;
+	m->probing = 1;
+	m->probe_hit = 0;
+	vterm_keyboard_start_paste(m->vt);
+	vterm_keyboard_end_paste(m->vt);
+	m->probing = 0;
+	return m->probe_hit;
+}
+
+void term_paste(struct term *t, const char *s, size_t len)
+{
+	int bracketed = term_bracketed_paste(t);
+	if (bracketed)
+		vterm_keyboard_start_paste(t->vt);
+	struct sbuf b = { 0 };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t k;
+		if (c < 0x80) {
+			cp = c;
+			k = 1;
+		} else {
+			k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			size_t bad;
+			if (k == 1 || i + k > len || !util_utf8_valid(s + i, k, &bad)) {
+				i++; /* invalid UTF-8: dropped */
+				continue;
+			}
+			cp = c & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
+			for (size_t j = 1; j < k; j++)
+				cp = (cp << 6) | (p[i + j] & 0x3f);
+		}
+		i += k;
+		if (cp == '\r' && i < len && p[i] == '\n')
+			continue; /* CRLF -> one line break */
+		if (cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n')
+			continue;
+		if (cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			continue;
+		if (cp == '\n' && !bracketed)
+			cp = '\r';
+		if (cp < 0x80) {
+			sbuf_addc(&b, (char)cp);
+		} else {
+			sbuf_add(&b, s + i - k, k);
+		}
+	}
+	if (b.len)
+		push_out(t, b.s, b.len);
+	sbuf_free(&b);
+	if (bracketed)
+		vterm_keyboard_end_paste(t->vt);
+}
+
+int term_mouse_mode(const struct term *t) { return t->mouse; }
+
+static void clamp_pos(const struct term *t, int *row, int *col)
+{
+	if (*row < 0)
+		*row = 0;
+	if (*row >= t->rows)
+		*row = t->rows - 1;
+	if (*col < 0)
+		*col = 0;
+	if (*col >= t->cols)
+		*col = t->cols - 1;
+}
+
+int term_mouse_button(struct term *t, int row, int col, int button, int pressed, unsigned mods)
+{
+	if (t->mouse == TERM_MOUSE_NONE || button < 1 || button > 5)
+		return 0; /* 0.1.4 would report even when not asked (notes §9) */
+	if ((button == 4 || button == 5) && !pressed)
+		return 1; /* wheel: press only */
+	clamp_pos(t, &row, &col);
+	vterm_mouse_move(t->vt, row, col, vmods(mods));
+	vterm_mouse_button(t->vt, button, pressed != 0, vmods(mods));
+	return 1;
+}
+
+int term_mouse_move(struct term *t, int row, int col, unsigned mods)
+{
+	if (t->mouse == TERM_MOUSE_NONE)
+		return 0;
+	clamp_pos(t, &row, &col);
+	vterm_mouse_move(t->vt, row, col, vmods(mods));
+	return 1;
+}
+
+void term_focus(struct term *t, int in)
+{
+	if (in)
+		vterm_state_focus_in(t->st);
+	else
+		vterm_state_focus_out(t->st);
+}
+
+/* ---- properties ---- */
+
+const char *term_title(const struct term *t) { return t->title; }
+const char *term_icon_name(const struct term *t) { return t->icon; }
+
+int term_title_changed(struct term *t)
+{
+	int c = t->title_changed;
+	t->title_changed = 0;
+	return c;
+}
+
+int term_bell(struct term *t)
+{
+	int b = t->bells;
+	t->bells = 0;
+	return b;
+}
+
+int term_altscreen(const struct term *t) { return t->alt; }
+
+void term_set_osc_handler(struct term *t, term_osc_fn *fn, void *user)
+{
+	t->osc_fn = fn;
+	t->osc_user = user;
+}
