@@ -46,7 +46,7 @@ const struct input_binding input_bindings[] = {
 	{ "o", 0, 'o', "focus-next", 0 },
 	{ "Space", 0, ' ', "next-layout", 0 },
 	{ "[", 0, '[', "copy-mode", 0 },
-	{ "PgUp", 1, TERM_KEY_PAGEUP, "copy-mode", 0 },
+	{ "PgUp", 1, TERM_KEY_PAGEUP, "copy-mode", 1 }, /* and one page up */
 	{ "?", 0, '?', "help", 0 },
 };
 const int input_nbindings = (int)ARRAY_LEN(input_bindings);
