@@ -99,7 +99,7 @@ static void test_anchored_while_output_flows(void **state)
 	struct grid *g = term_grid(t);
 	struct copymode cm;
 	copy_enter(&cm, g);
-	copy_move(&cm, g, -6, 0); /* on "line 4" */
+	copy_move(&cm, g, -7, 0); /* from the prompt row up to "line 4" */
 	copy_toggle_select(&cm);
 	char buf[32];
 	for (int i = 11; i <= 13; i++) {
