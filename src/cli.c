@@ -40,9 +40,12 @@ static void print_help(FILE *f)
 		   "task of a plan, merged in dependency order.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++) {
-		char left[96];
+		char left[256];
 		snprintf(left, sizeof left, "%s %s", cli_cmds[i].name, cli_cmds[i].usage);
-		fprintf(f, "  %-34s %s\n", left, cli_cmds[i].summary);
+		if (strlen(left) <= 32)
+			fprintf(f, "  %-32s  %s\n", left, cli_cmds[i].summary);
+		else /* a long usage gets its own line */
+			fprintf(f, "  %s\n  %-32s  %s\n", left, "", cli_cmds[i].summary);
 	}
 	fprintf(f, "\nOptions:\n"
 		   "  -C DIR             run as if started in DIR\n"

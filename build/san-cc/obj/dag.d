@@ -1,0 +1,3 @@
+build/san-cc/obj/dag.o: src/dag.c include/dag.h include/util.h
+include/dag.h:
+include/util.h:

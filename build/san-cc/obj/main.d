@@ -1,0 +1,3 @@
+build/san-cc/obj/main.o: src/main.c include/cli.h include/util.h
+include/cli.h:
+include/util.h:

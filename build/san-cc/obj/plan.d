@@ -1,0 +1,11 @@
+build/san-cc/obj/plan.o: src/plan.c include/plan.h include/diag.h \
+ include/util.h include/dag.h include/jsonx.h include/plan_ld.h \
+ include/jsonx.h include/plan.h
+include/plan.h:
+include/diag.h:
+include/util.h:
+include/dag.h:
+include/jsonx.h:
+include/plan_ld.h:
+include/jsonx.h:
+include/plan.h:

@@ -1,0 +1,15 @@
+#!/bin/sh
+# make bench: runs every benchmark and prints its table. Each section is
+# independent; a failing one is reported and the others still run.
+# usage: tests/bench/run.sh BUILD
+set -u
+build=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rc=0
+section() { echo; echo "=== $1"; }
+
+# --- plans (foundation) ---
+section "plan loading"
+"$build/bench/bench_plan" || rc=1
+
+exit $rc
