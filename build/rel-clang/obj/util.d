@@ -1,3 +1,0 @@
-build/rel-clang/obj/util.o: src/util.c include/util.h
-
-include/util.h:

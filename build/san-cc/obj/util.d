@@ -1,2 +1,0 @@
-build/san-cc/obj/util.o: src/util.c include/util.h
-include/util.h:
