@@ -15,6 +15,13 @@
 /* Bytes read from one pane before the loop looks at the others and the
  * keyboard again. */
 #define LOOP_READ_BUDGET (64 * 1024)
+/* ... read in pieces of this size, looking at the keyboard in between. */
+#define LOOP_READ_CHUNK (8 * 1024)
+/* After a key goes to the focused pane, for up to LOOP_ECHO_MS: that pane is
+ * read first and its output drawn at once, the others read at most
+ * LOOP_ECHO_BUDGET bytes per turn. */
+#define LOOP_ECHO_MS 25
+#define LOOP_ECHO_BUDGET 0
 
 struct loop_opts {
 	enum layout_mode mode;

@@ -41,6 +41,11 @@ struct loop {
 	int rr;           /* round-robin start */
 	uint64_t last_frame;
 	int cursor_shown;
+	/* A key went to the focused pane and its echo is not drawn yet: the
+	 * pane's next output is drawn at once (not at the next frame tick),
+	 * and the other panes read small budgets until then. */
+	int echo_wait;
+	uint64_t echo_deadline;
 	const struct loop_opts *o;
 };
 
@@ -346,6 +351,8 @@ static void send_key(struct loop *l, const struct keys_ev *ev)
 	else if (ev->kind == KEYS_SPECIAL)
 		term_key(p->term, (enum term_key)ev->key, ev->mods);
 	pane_flush(p);
+	l->echo_wait = 1;
+	l->echo_deadline = util_now_ms() + LOOP_ECHO_MS;
 }
 
 static void run_action(struct loop *l, enum input_action a, int arg)
@@ -652,7 +659,7 @@ static int anything_dirty(struct loop *l)
 	return 0;
 }
 
-static void draw(struct loop *l)
+static void draw(struct loop *l, int only_focused)
 {
 	if (l->too_small) {
 		werase(stdscr);
@@ -669,7 +676,7 @@ static void draw(struct loop *l)
 		snprintf(hint, sizeof hint, "copy: arrows/hjkl PgUp/PgDn g/G  Space select  Enter copy  q leave");
 	else
 		snprintf(hint, sizeof hint, "%s ? help", pk);
-	for (int i = 0; i < l->n; i++)
+	for (int i = 0; i < l->n && !only_focused; i++)
 		if (i != l->focus)
 			pane_draw(&l->panes[i], 0, NULL);
 	struct pane *p = focused(l);
@@ -694,7 +701,8 @@ static void draw(struct loop *l)
 		l->cursor_shown = show;
 	}
 	doupdate();
-	l->overlay_dirty = 0;
+	if (!only_focused)
+		l->overlay_dirty = 0;
 }
 
 /* ---- the loop ---- */
@@ -713,6 +721,34 @@ static void after_read(struct loop *l, struct pane *p, int idx)
 		pane_update_status(p);
 }
 
+static int stdin_ready(void)
+{
+	struct pollfd pf = { .fd = 0, .events = POLLIN };
+	return poll(&pf, 1, 0) > 0;
+}
+
+/* Reads up to budget bytes from p in LOOP_READ_CHUNK pieces, stopping early
+ * when the keyboard has something: a flood never delays a key by more than
+ * one chunk. Returns 1 if it stopped for the keyboard. */
+static int read_pane(struct loop *l, struct pane *p, int idx, size_t budget)
+{
+	size_t total = 0;
+	int keys = 0;
+	while (total < budget) {
+		size_t want = budget - total < LOOP_READ_CHUNK ? budget - total : LOOP_READ_CHUNK;
+		size_t n = pane_read(p, want);
+		total += n;
+		if (n < want)
+			break;
+		if (stdin_ready()) {
+			keys = 1;
+			break;
+		}
+	}
+	after_read(l, p, idx);
+	return keys;
+}
+
 static void run(struct loop *l)
 {
 	struct pollfd *pf = xcalloc((size_t)l->n + 2, sizeof *pf);
@@ -725,14 +761,18 @@ static void run(struct loop *l)
 			struct pane *p = &l->panes[i];
 			if (p->pty.fd < 0 || p->pty.eof)
 				continue;
-			short ev = POLLIN;
+			/* While an echo is awaited the others wait (bounded). */
+			short ev = l->echo_wait && LOOP_ECHO_BUDGET == 0 && i != l->focus ? 0 : POLLIN;
 			if (pane_wants_write(p))
 				ev |= POLLOUT;
 			map[np] = i;
 			pf[np++] = (struct pollfd){ .fd = p->pty.fd, .events = ev };
 		}
 		int timeout = -1;
-		if (anything_dirty(l)) {
+		if (l->echo_wait) { /* frames wait for the echo (a bounded while) */
+			uint64_t now = util_now_ms();
+			timeout = now >= l->echo_deadline ? 0 : (int)(l->echo_deadline - now);
+		} else if (anything_dirty(l)) {
 			uint64_t now = util_now_ms();
 			uint64_t due = l->last_frame + LOOP_FRAME_MS;
 			timeout = now >= due ? 0 : (int)(due - now);
@@ -747,23 +787,49 @@ static void run(struct loop *l)
 				read_keys(l);
 			if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 				l->quit = 1;
-			/* Panes, round-robin: each gets one budget per turn. */
+			if (l->echo_wait && util_now_ms() > l->echo_deadline)
+				l->echo_wait = 0;
+			/* The focused pane first while an echo is awaited; its
+			 * output is then drawn at once. */
+			int echo_drawn = 0, keys_waiting = 0;
+			for (int j = 2; j < np && l->echo_wait; j++) {
+				if (map[j] != l->focus || !(pf[j].revents & (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				struct pane *p = &l->panes[map[j]];
+				if (pane_read(p, LOOP_READ_BUDGET) > 0) {
+					after_read(l, p, map[j]);
+					if (!l->help && p->geom.visible) {
+						draw(l, 1);
+						echo_drawn = 1;
+					}
+					l->echo_wait = 0;
+				}
+				pf[j].revents &= ~(POLLIN | POLLHUP | POLLERR);
+			}
+			(void)echo_drawn;
+			/* Panes, round-robin: each gets one budget per turn (a
+			 * small one while an echo is awaited). */
+			size_t budget = l->echo_wait ? LOOP_ECHO_BUDGET : LOOP_READ_BUDGET;
 			int start = l->rr++ % (np > 2 ? np - 2 : 1);
 			for (int k = 0; k < np - 2; k++) {
 				int j = 2 + (start + k) % (np - 2);
 				struct pane *p = &l->panes[map[j]];
 				if (pf[j].revents & POLLOUT)
 					pty_flush(&p->pty);
-				if (pf[j].revents & (POLLIN | POLLHUP | POLLERR)) {
-					pane_read(p, LOOP_READ_BUDGET);
-					after_read(l, p, map[j]);
+				if ((pf[j].revents & (POLLIN | POLLHUP | POLLERR)) && budget > 0) {
+					if (keys_waiting) /* keys first: one chunk only */
+						budget = LOOP_READ_CHUNK;
+					keys_waiting |= read_pane(l, p, map[j], budget);
 				}
 			}
 		} else if (r < 0) {
 			read_signals(l);
 		}
-		if (anything_dirty(l) && util_now_ms() >= l->last_frame + LOOP_FRAME_MS) {
-			draw(l);
+		if (l->echo_wait && util_now_ms() > l->echo_deadline)
+			l->echo_wait = 0;
+		if (!l->echo_wait && anything_dirty(l) &&
+		    util_now_ms() >= l->last_frame + LOOP_FRAME_MS && !stdin_ready()) {
+			draw(l, 0);
 			l->last_frame = util_now_ms();
 		}
 	}
