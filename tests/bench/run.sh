@@ -12,4 +12,9 @@ section() { echo; echo "=== $1"; }
 section "plan loading"
 "$build/bench/bench_plan" || rc=1
 
+# --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
+section "terminal engine: shoal exec vs tmux (term-screen)"
+sh "$top/tests/bench/exec.sh" "$build" || rc=1
+# --- end term-screen ---
+
 exit $rc
