@@ -51,6 +51,20 @@ x_expect "a click focuses pane 2" "two:clicked"
 x_keys C-g Space
 x_expect "space switches layout" "layout main"
 
+# ---- --focus, mouse passed through to a child that asked for it ----
+x_start --focus 2 -- sh ::: sh -c 'printf "\033[?1000h"; stty raw -echo; echo MOUSE-READY; exec cat -v'
+x_wait MOUSE-READY
+# Click at screen column 90, row 10 (1-based): pane 2's inner area starts at
+# column 82, row 2, so the child sees column 9, row 9 (X10: +32 each).
+x_keys -l "$(printf '\033[M z*')"
+x_expect "click reaches the child in pane-local coordinates" '^[[M ))'
+# ---- the outer terminal resized: panes and children follow ----
+x_start -- sh
+x_wait "1 sh"
+$X resize-window -x 120 -y 40
+x_keys 'stty size' Enter
+x_expect "child sees the new size (inner 38x118)" "38 118"
+
 # ---- a flooding pane does not stop another pane's echo ----
 x_start -- sh -c 'exec yes flooding-the-pane' ::: sh -c 'stty -echo; while read l; do echo "got:$l"; done'
 x_wait "flooding-the-pane"
