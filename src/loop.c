@@ -604,8 +604,7 @@ static void read_keys(struct loop *l)
 		case KEYS_MOUSE:
 			handle_mouse(l);
 			break;
-		case KEYS_RESIZE:
-			on_winch(l);
+		case KEYS_RESIZE: /* queued by our own resizeterm(): already handled */
 			break;
 		case KEYS_CHAR:
 		case KEYS_SPECIAL:
