@@ -151,6 +151,8 @@ static void screen_end(struct loop *l)
 	endwin();
 }
 
+static void help_hide(struct loop *l);
+
 /* ---- layout ---- */
 
 static void relayout(struct loop *l)
@@ -176,9 +178,23 @@ static void relayout(struct loop *l)
 
 static void on_winch(struct loop *l)
 {
+	/* resizeterm() shrinks and grows windows that touch the screen's
+	 * edges on its own: drop ours first and let relayout() make new ones. */
+	for (int i = 0; i < l->n; i++)
+		if (l->panes[i].win) {
+			delwin(l->panes[i].win);
+			l->panes[i].win = NULL;
+		}
+	if (l->help)
+		help_hide(l);
 	struct winsize ws;
 	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
+	/* The key window touched both edges of a 1x1 screen and may have been
+	 * grown with it; wget_wch() would then paint it blank over everything. */
+	wresize(l->inwin, 1, 1);
+	mvwin(l->inwin, 0, 0);
+	untouchwin(l->inwin);
 	clearok(curscr, TRUE);
 	relayout(l);
 }

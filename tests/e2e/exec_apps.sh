@@ -64,6 +64,18 @@ x_wait "1 sh"
 $X resize-window -x 120 -y 40
 x_keys 'stty size' Enter
 x_expect "child sees the new size (inner 38x118)" "38 118"
+# Down to nothing and back: no crash, the full layout returns, keys work.
+x_start -- sh ::: sh ::: sh
+x_wait "3 sh"
+for sz in "3 2" "1 1" "10 4" "2 30" "160 48"; do
+	set -- $sz
+	$X resize-window -x "$1" -y "$2"
+	sleep 0.1
+done
+x_keys 'echo alive' Enter
+x_expect "keys after tiny sizes" "alive"
+x_expect "full layout after tiny sizes" "3 sh"
+t_has "pane 1 border intact" "┏━ 1 sh ━" "$(x_line 1)"
 
 # ---- a flooding pane does not stop another pane's echo ----
 x_start -- sh -c 'exec yes flooding-the-pane' ::: sh -c 'stty -echo; while read l; do echo "got:$l"; done'
