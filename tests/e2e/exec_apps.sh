@@ -117,8 +117,10 @@ x_expect "quit from copy mode" "EXIT=0"
 x_start --scrollback 500 -- sh -c 'seq 1 300; exec sleep 600'
 x_expect "output shown again" "300"
 x_keys C-g '[' k k 0 Space j '$' Enter
-x_expect "copied message" "copied"
-buf=$($X show-buffer 2>&1)
+x_expect "copied message" "copied 7 bytes"
+_end=$(($(x_ms) + 2000))
+buf=""
+while [ -z "$buf" ] && [ "$(x_ms)" -lt "$_end" ]; do buf=$($X show-buffer 2>/dev/null); done
 # The cursor starts on the empty line under 300: up twice is 299.
 t_eq "OSC 52 reached the outer terminal's clipboard" "299
 300" "$buf"
