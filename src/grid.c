@@ -792,6 +792,37 @@ static void split_wide(struct grid *g, struct row *rw, int row, int col)
 	}
 }
 
+/* Blanks the halves of wide characters broken at the boundary between
+ * columns b-1 and b (after cells moved). */
+static void fix_pairs(struct grid *g, struct row *rw, int row, int b)
+{
+	if (b > 0 && b <= g->cols) {
+		struct grid_cell *l = &rw->cells[b - 1];
+		if (l->width == 2 && (b >= g->cols || !(rw->cells[b].flags & GRID_CELL_CONT))) {
+			l->width = 1;
+			l->ch = 0;
+			l->flags &= (uint8_t)~GRID_CELL_COMBINED;
+			damage(g, row, b - 1, b);
+		}
+	}
+	if (b >= 0 && b < g->cols && (rw->cells[b].flags & GRID_CELL_CONT) &&
+	    (b == 0 || rw->cells[b - 1].width != 2 || (rw->cells[b - 1].flags & GRID_CELL_CONT))) {
+		rw->cells[b].flags &= (uint8_t)~GRID_CELL_CONT;
+		rw->cells[b].ch = 0;
+		damage(g, row, b, b + 1);
+	}
+}
+
+/* Before moving cells [c0,c1) of a row: splits wide characters that
+ * straddle the edges of the span. */
+static void presplit(struct grid *g, struct row *rw, int row, int c0, int c1)
+{
+	if (rw->cells[c0].flags & GRID_CELL_CONT)
+		split_wide(g, rw, row, c0);
+	if (rw->cells[c1 - 1].width == 2 && !(rw->cells[c1 - 1].flags & GRID_CELL_CONT))
+		split_wide(g, rw, row, c1 - 1);
+}
+
 void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
 {
 	if (row < 0 || row >= g->rows || col < 0 || col >= g->cols || n < 1)
@@ -975,6 +1006,8 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 	}
 	if (down) {
 		/* partial width: copy cells between rows */
+		for (int r = row0; r < row1; r++)
+			presplit(g, R(g, r), r, col0, col1);
 		if (down > 0) {
 			for (int r = row0; r < row1 - down; r++) {
 				struct row *d = R(g, r), *s = R(g, r + down);
@@ -990,10 +1023,8 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 		}
 		for (int r = row0; r < row1; r++) {
 			struct row *rw = R(g, r);
-			split_wide(g, rw, r, col0);
-			split_wide(g, rw, r, col1 - 1);
-			if (col0 > 0 && (rw->cells[col0].flags & GRID_CELL_CONT))
-				split_wide(g, rw, r, col0);
+			fix_pairs(g, rw, r, col0);
+			fix_pairs(g, rw, r, col1);
 		}
 		damage_rows(g, row0, row1);
 		return;
@@ -1004,8 +1035,7 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 		if (rw->used <= col0 && pen_is_default(&g->pen)) {
 			continue; /* nothing to move, blank stays blank */
 		}
-		split_wide(g, rw, r, col0);
-		split_wide(g, rw, r, col1 - 1);
+		presplit(g, rw, r, col0, col1);
 		if (right > 0) {
 			memmove(rw->cells + col0, rw->cells + col0 + right,
 				(size_t)(w - right) * sizeof *rw->cells);
@@ -1019,11 +1049,8 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 				rw->used = col1;
 			erase_cells(g, rw, col0, col0 + l, 0);
 		}
-		/* a wide character may now straddle the edges */
-		if (rw->cells[col0].flags & GRID_CELL_CONT)
-			split_wide(g, rw, r, col0);
-		if (rw->cells[col1 - 1].width == 2)
-			split_wide(g, rw, r, col1 - 1);
+		fix_pairs(g, rw, r, col0);
+		fix_pairs(g, rw, r, col1);
 		rw->used = cells_len(rw->cells, rw->used);
 		damage(g, r, col0, col1);
 	}
@@ -1143,14 +1170,25 @@ static void rewrap(struct plist *in, struct plist *out, int cols, int *cline, in
 					len--;
 				wrapped = 1;
 			}
+			int extra = 0;
 			if (cur_off >= 0 && new_line < 0 &&
 			    ((size_t)cur_off < start + len || !wrapped)) {
-				new_line = (int)out->n;
 				long c = cur_off - (long)start;
-				new_col = c < cols ? (int)c : cols - 1;
+				if (c >= cols && len == (size_t)cols && !wrapped) {
+					/* just past a full row: continue on a new row */
+					extra = 1;
+					wrapped = 1;
+					new_line = (int)out->n + 1;
+					new_col = (int)(c - cols) < cols ? (int)(c - cols) : cols - 1;
+				} else {
+					new_line = (int)out->n;
+					new_col = c < cols ? (int)c : cols - 1;
+				}
 			}
 			plist_add(out, dup_cells(lc + start, (int)len), (int)len,
 				  wrapped ? GRID_ROW_WRAPPED : 0);
+			if (extra)
+				plist_add(out, dup_cells(lc, 0), 0, 0);
 			start += len;
 			first = 0;
 		}

@@ -24,7 +24,13 @@ enum {
 	SC_STR_ESC,  /* ESC inside a string */
 	SC_DROP,     /* APC / PM / SOS body: not fed */
 	SC_DROP_ESC, /* ESC inside a dropped string */
+	SC_UTF8,     /* inside a UTF-8 sequence split across feeds */
+	SC_CSI_DROP, /* a CSI with too many arguments: not fed */
 };
+
+/* 0.1.4's parser overflows its argument array (and crashes) past 16 CSI
+ * arguments; longer sequences are dropped. */
+#define TERM_CSI_MAX_SEPS 15
 
 struct term {
 	VTerm *vt;
@@ -40,6 +46,13 @@ struct term {
 	/* feed pre-scanner */
 	int sc;
 	int nohold;          /* the current sequence overflowed the carry: feed it */
+	int csi_plain;       /* the CSI so far has no leader or intermediates */
+	int csi_nsep;        /* argument separators in the CSI so far */
+	int csi_val;         /* value of the CSI's first argument so far */
+	int esc_hash;        /* the escape so far is ESC # */
+	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
+	int rep_width;       /* width of the last glyph put (what REP repeats) */
+	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -85,9 +98,11 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		cp[n] = info->chars[n];
 		n++;
 	}
-	if (n == 0)
-		return 1;
 	int width = info->width;
+	if (n == 0) {
+		t->rep_width = width;
+		return 1;
+	}
 	if (t->wc_valid && pos.col == 0 && pos.row == t->wc_row + 1 &&
 	    (t->wc_end >= t->cols || (t->wc_end == t->cols - 1 && width == 2)))
 		grid_set_row_flags(t->g, t->wc_row, GRID_ROW_WRAPPED, GRID_ROW_WRAPPED);
@@ -95,6 +110,7 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	pen.protect = info->protected_cell;
 	grid_set_pen(t->g, &pen);
 	grid_put(t->g, pos.row, pos.col, cp, n, width);
+	t->rep_width = width;
 	t->wc_valid = 1;
 	t->wc_row = pos.row;
 	t->wc_end = pos.col + (width > 0 ? width : 1);
@@ -278,9 +294,15 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
 	int r = p.row, c = p.col;
+	/* at the pending-wrap column the logical position is one further */
+	if (t->resize_phantom)
+		c++;
 	grid_resize(t->g, rows, cols, &r, &c);
 	delta->row = r - p.row;
 	delta->col = c - p.col;
+	/* libvterm then steps a pending wrap one column right itself */
+	if (t->resize_phantom && p.col < cols - 1)
+		delta->col--;
 	t->rows = rows;
 	t->cols = cols;
 	t->wc_valid = 0;
@@ -290,7 +312,10 @@ static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
 static int cb_setlineinfo(int row, const VTermLineInfo *ni, const VTermLineInfo *oi, void *user)
 {
 	struct term *t = user;
-	(void)oi;
+	/* like VTermScreen: a line turning double-width loses its right half */
+	if ((ni->doublewidth != oi->doublewidth || ni->doubleheight != oi->doubleheight) &&
+	    ni->doublewidth)
+		grid_erase(t->g, row, row + 1, t->cols / 2, t->cols, 0);
 	unsigned f = (ni->doublewidth ? GRID_ROW_DWL : 0) |
 		     (ni->doubleheight == 1 ? GRID_ROW_DHL_TOP : 0) |
 		     (ni->doubleheight == 2 ? GRID_ROW_DHL_BOT : 0);
@@ -320,21 +345,8 @@ static int fb_osc(const char *command, size_t len, void *user)
 	return 1;
 }
 
-static int fb_csi(const char *leader, const long args[], int argc, const char *intermed,
-		  char command, void *user)
-{
-	struct term *t = user;
-	/* ED 3 (clear scrollback, sent by `clear`): 0.1.4 has no sb_clear */
-	if (command == 'J' && !leader && !intermed && argc == 1 && CSI_ARG(args[0]) == 3) {
-		grid_sb_clear(t->g);
-		return 1;
-	}
-	return 0;
-}
-
 static const VTermParserCallbacks fallbacks = {
 	.osc = fb_osc,
-	.csi = fb_csi,
 };
 
 static void cb_output(const char *s, size_t len, void *user)
@@ -429,6 +441,46 @@ static void feed_carry_with(struct term *t, const char *buf, size_t from, size_t
 	t->carry_len = 0;
 }
 
+/* Length of an incomplete UTF-8 sequence at the end of p[0..n) (0-3), and
+ * in *need how many continuation bytes it still lacks. */
+static size_t utf8_tail(const char *p, size_t n, int *need)
+{
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = (unsigned char)p[n - k];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		int len = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc0 && c < 0xe0 ? 2 : 1;
+		if ((size_t)len > k) {
+			*need = len - (int)k;
+			return k;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Feeds a complete sequence sp[0..sn) that needs care: REP (CSI n b) hangs
+ * 0.1.4 when the last glyph had width 0 (or none since reset), DECALN
+ * (ESC # 8) puts glyphs without changing what REP would repeat, and ED 3
+ * (CSI 3 J, sent by `clear`) should clear the scrollback, which 0.1.4
+ * ignores. */
+static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
+{
+	if (kind == 3) {
+		feed_raw(t, sp, sn);
+		grid_sb_clear(t->g);
+		return;
+	}
+	if (kind == 1) {
+		if (t->rep_width > 0)
+			feed_raw(t, sp, sn);
+		return;
+	}
+	int w = t->rep_width;
+	feed_raw(t, sp, sn);
+	t->rep_width = w;
+}
+
 void term_feed(struct term *t, const char *buf, size_t len)
 {
 	size_t from = 0;       /* bytes of buf before this are handled */
@@ -437,19 +489,46 @@ void term_feed(struct term *t, const char *buf, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)buf[i];
 		int done = 0; /* the sequence ended with this byte */
+		int kind = 0; /* 1: REP, 2: DECALN */
 		switch (t->sc) {
-		case SC_GROUND:
-			if (b == 0x1b) {
-				t->sc = SC_ESC;
-				seq = i;
+		case SC_GROUND: {
+			const char *e = memchr(buf + i, 0x1b, len - i);
+			if (!e) {
+				i = len;
+				continue;
+			}
+			i = (size_t)(e - buf);
+			t->sc = SC_ESC;
+			seq = i;
+			in_carry = 0;
+			t->nohold = 0;
+			break;
+		}
+		case SC_UTF8:
+			if ((b & 0xc0) == 0x80) {
+				if (--t->utf8_need <= 0)
+					done = 1;
+			} else if (b >= 0x20 && b < 0x7f) {
+				/* not a continuation: libvterm shows U+FFFD only if the
+				 * lead and the next character come in one write */
+				done = 1;
+			} else {
+				/* not a continuation: feed the stray lead, redo b */
+				feed_carry_with(t, buf, from, i);
+				from = i;
 				in_carry = 0;
-				t->nohold = 0;
+				t->sc = SC_GROUND;
+				i--;
+				continue;
 			}
 			break;
 		case SC_ESC:
-			if (b == '[')
+			if (b == '[') {
 				t->sc = SC_CSI;
-			else if (b == ']' || b == 'P')
+				t->csi_plain = 1;
+				t->csi_nsep = 0;
+				t->csi_val = 0;
+			} else if (b == ']' || b == 'P')
 				t->sc = SC_STR;
 			else if (b == '_' || b == '^' || b == 'X') {
 				/* APC / PM / SOS: feed what came before, drop the rest */
@@ -459,26 +538,61 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					feed_raw(t, buf + from, seq - from);
 				in_carry = 0;
 				t->sc = SC_DROP;
-			} else if (b >= 0x20 && b <= 0x2f)
+			} else if (b >= 0x20 && b <= 0x2f) {
 				t->sc = SC_ESC_INT;
-			else if (b == 0x1b || b < 0x20)
+				t->esc_hash = b == '#';
+			} else if (b == 0x1b || b < 0x20)
 				; /* stays: libvterm restarts / executes controls */
 			else
 				done = 1;
 			break;
 		case SC_ESC_INT:
-			if (b >= 0x30 && b <= 0x7e)
+			if (b >= 0x30 && b <= 0x7e) {
 				done = 1;
-			else if (b == 0x1b)
+				if (b == '8' && t->esc_hash)
+					kind = 2;
+			} else if (b == 0x1b)
 				t->sc = SC_ESC;
+			else if (b >= 0x20 && b <= 0x2f)
+				t->esc_hash = 0;
 			break;
 		case SC_CSI:
-			if (b >= 0x40 && b <= 0x7e)
+			if (b >= 0x40 && b <= 0x7e) {
 				done = 1;
-			else if (b == 0x1b)
+				if (b == 'b' && t->csi_plain)
+					kind = 1;
+				else if (b == 'J' && t->csi_plain && t->csi_nsep == 0 && t->csi_val == 3)
+					kind = 3;
+			} else if (b == 0x1b)
 				t->sc = SC_ESC;
 			else if (b == 0x18 || b == 0x1a)
 				done = 1;
+			else if (b >= '0' && b <= '9') {
+				if (t->csi_nsep == 0 && t->csi_val < 100000)
+					t->csi_val = t->csi_val * 10 + (b - '0');
+			} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
+				t->csi_plain = 0;
+			else if ((b == ';' || b == ':') && ++t->csi_nsep > TERM_CSI_MAX_SEPS) {
+				/* feed what came before, drop the sequence */
+				if (in_carry)
+					t->carry_len = 0;
+				else if (!t->nohold)
+					feed_raw(t, buf + from, seq - from);
+				in_carry = 0;
+				from = len; /* nothing of buf is fed until the drop ends */
+				t->sc = SC_CSI_DROP;
+			}
+			break;
+		case SC_CSI_DROP:
+			if ((b >= 0x40 && b <= 0x7e) || b == 0x18 || b == 0x1a) {
+				t->sc = SC_GROUND;
+				from = i + 1;
+			} else if (b == 0x1b) {
+				t->sc = SC_ESC;
+				seq = from = i;
+				in_carry = 0;
+				t->nohold = 0;
+			}
 			break;
 		case SC_STR:
 			if (b == 0x07 || b == 0x18 || b == 0x1a)
@@ -525,7 +639,18 @@ void term_feed(struct term *t, const char *buf, size_t len)
 		}
 		if (done) {
 			t->sc = SC_GROUND;
-			if (in_carry) {
+			if (kind && !t->nohold) {
+				if (in_carry) {
+					carry_add(t, buf + from, i + 1 - from);
+					feed_special(t, kind, t->carry, t->carry_len);
+					t->carry_len = 0;
+				} else {
+					feed_raw(t, buf + from, seq - from);
+					feed_special(t, kind, buf + seq, i + 1 - seq);
+				}
+				from = i + 1;
+				in_carry = 0;
+			} else if (in_carry) {
 				feed_carry_with(t, buf, from, i + 1);
 				from = i + 1;
 				in_carry = 0;
@@ -534,10 +659,19 @@ void term_feed(struct term *t, const char *buf, size_t len)
 		}
 	}
 	if (t->sc == SC_GROUND) {
-		feed_raw(t, buf + from, len - from);
+		/* 0.1.4 loses a UTF-8 sequence split at the end of a write that
+		 * holds other text: keep the head for the next feed */
+		int need = 0;
+		size_t k = utf8_tail(buf + from, len - from, &need);
+		feed_raw(t, buf + from, len - from - k);
+		if (k) {
+			carry_add(t, buf + len - k, k);
+			t->utf8_need = need;
+			t->sc = SC_UTF8;
+		}
 		return;
 	}
-	if (t->sc == SC_DROP || t->sc == SC_DROP_ESC) {
+	if (t->sc == SC_DROP || t->sc == SC_DROP_ESC || t->sc == SC_CSI_DROP) {
 		/* everything from the drop start on is discarded */
 		return;
 	}
@@ -568,7 +702,10 @@ void term_flush(struct term *t)
 		feed_raw(t, t->carry, t->carry_len);
 		t->carry_len = 0;
 	}
-	if (t->sc != SC_DROP && t->sc != SC_DROP_ESC && t->sc != SC_GROUND)
+	if (t->sc == SC_UTF8)
+		t->sc = SC_GROUND;
+	if (t->sc != SC_DROP && t->sc != SC_DROP_ESC && t->sc != SC_CSI_DROP &&
+	    t->sc != SC_GROUND)
 		t->nohold = 1;
 }
 
@@ -592,17 +729,19 @@ void term_resize(struct term *t, int rows, int cols)
 	vterm_state_get_cursorpos(t->st, &old);
 	int phantom = t->wc_valid && t->wc_end >= t->cols && old.row == t->wc_row &&
 		      old.col == t->cols - 1;
+	t->resize_phantom = phantom;
 	vterm_set_size(t->vt, rows, cols); /* calls cb_resize -> grid_resize */
+	t->resize_phantom = 0;
 	struct grid_cursor want = grid_cursor(t->g);
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
-	int ok = p.row == want.row && p.col == want.col;
-	if (!ok && phantom && p.row == want.row && p.col == want.col + 1 && p.col < cols)
-		ok = 1;
-	if (!ok || p.row < 0 || p.col < 0 || p.row >= rows || p.col >= cols) {
-		/* 0.1.4 can leave the cursor off the screen (negative row after a
-		 * shrink) and the next ESC[K crashes: put it back. The parser is
-		 * in ground state: the carry holds any unfinished sequence. */
+	/* A pending wrap libvterm kept (the cursor did not step right) would
+	 * wrap the next glyph from the wrong place: a CUP cancels it. And
+	 * 0.1.4 can leave the cursor off the screen (a negative row after a
+	 * shrink; the next ESC[K crashes). The parser is in ground state:
+	 * the carry holds any unfinished sequence. */
+	if (p.row != want.row || p.col != want.col || p.row < 0 || p.col < 0 ||
+	    (phantom && old.col >= cols - 1)) {
 		char b[48];
 		int n = snprintf(b, sizeof b, "\033[%d;%dH", want.row + 1, want.col + 1);
 		feed_raw(t, b, (size_t)n);
