@@ -165,7 +165,7 @@ void pane_draw(struct pane *p, int focused, const char *hint)
 		char title[512];
 		const char *t = term_title(p->term);
 		if (t && *t)
-			snprintf(title, sizeof title, "%d %s · %s", p->id, p->label, t);
+			snprintf(title, sizeof title, "%d %s · %s", p->id, t, p->label); /* the title first: it changes, the command is long */
 		else
 			snprintf(title, sizeof title, "%d %s", p->id, p->label);
 		enum render_border_style st = focused ? RENDER_BORDER_FOCUS

@@ -45,14 +45,20 @@ x_keys C-g 1 again Enter
 x_expect "C-g 1 focuses pane 1" "one:again"
 # A mouse click as the outer terminal sends it (tmux-256color: X10 encoding,
 # button+32, column+32, row+32) on pane 2 at column 90, row 10.
-x_keys -l "$(printf '\033[M z*\033[M#z*')"
-x_keys clicked Enter
-x_expect "a click focuses pane 2" "two:clicked"
+# Under load the outer tmux may split the sequence past ncurses' 25 ms
+# escape delay (then it reads as Esc + keys), so up to three tries.
+ok=0
+for try in 1 2 3; do
+	x_keys -l "$(printf '\033[M z*\033[M#z*')"
+	x_keys "clicked$try" Enter
+	if x_wait "two:clicked$try" 2; then ok=1; break; fi
+done
+if [ $ok = 1 ]; then t_ok "a click focuses pane 2"; else t_fail "a click focuses pane 2" "$(x_cap)"; fi
 x_keys C-g Space
 x_expect "space switches layout" "layout main"
 
 # ---- --focus, mouse passed through to a child that asked for it ----
-x_start --focus 2 -- sh ::: sh -c 'printf "\033[?1000h"; stty raw -echo; echo MOUSE-READY; exec cat -v'
+x_start --focus 2 -- sh ::: sh -c 'printf "\033[?1000h"; stty raw -echo; echo MOUSE-RE""ADY; exec cat -v'
 x_wait MOUSE-READY
 # Click at screen column 90, row 10 (1-based): pane 2's inner area starts at
 # column 82, row 2, so the child sees column 9, row 9 (X10: +32 each).
@@ -98,11 +104,11 @@ x_expect "the flood stops on C-c" "killed by SIGINT"
 
 # ---- scrollback with the wheel, copy mode, OSC 52 ----
 x_start --scrollback 500 -- sh -c 'seq 1 300; exec sleep 600'
-x_expect "output shown" "300"
+x_expect "output shown" "┃300"
 x_keys -l "$(printf '\033[M`44')" # wheel up at column 20, row 20
 x_expect "wheel scrolls back" "scroll 3/"
 x_keys q
-x_expect "q returns to live" "300"
+x_expect "q returns to live" "┃300"
 x_wait_gone "scroll 3/"
 x_keys C-g '['
 x_expect "copy mode" "copy 0/"
@@ -115,7 +121,7 @@ x_expect "g goes to the oldest line" "┃1 "
 x_keys C-g q
 x_expect "quit from copy mode" "EXIT=0"
 x_start --scrollback 500 -- sh -c 'seq 1 300; exec sleep 600'
-x_expect "output shown again" "300"
+x_expect "output shown again" "┃300"
 x_keys C-g '[' k k 0 Space j '$' Enter
 x_expect "copied message" "copied 7 bytes"
 _end=$(($(x_ms) + 2000))

@@ -26,7 +26,7 @@ if [ "$rc" -eq 1 ]; then t_has "not a terminal" "must be a terminal" "$out"; els
 
 # ---- text and colours ----
 x_start -- sh -c 'printf "\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;255;0;0mTRUECOL\033[0m \033[4mUNDER\033[0m \033[7mREV\033[0m \344\270\255\346\226\207 e\314\201!\n"; exec sleep 600' ::: sh -c 'printf "right pane\n"; exec sleep 600'
-x_expect "text shows" "TRUECOL"
+x_expect "text shows" "┃RED BOLDBLUE"
 l2=$(x_cap -e | sed -n 2p | sed 's/\x1b\[49m//g')
 t_has "red is indexed 1" "[31mRED" "$l2"
 t_has "bold on blue" "[1m" "$l2"
@@ -45,15 +45,26 @@ t_eq "border column after wide chars" 80 $(($(printf %s "$pre" | LC_ALL=C.UTF-8 
 t_has "pane 2 at the right" "│right pane" "$(x_line 2)"
 t_has "titles show the commands" "2 sh -c 'printf" "$(x_line 1)"
 
+# ---- title, cursor position and visibility ----
+x_start -- sh -c 'printf "\033]2;my-fine-title\007abc"; exec sleep 600' ::: sh -c 'printf "\033[?25lhidden"; exec sleep 600'
+x_expect "OSC 2 title first in the border, then the command" "1 my-fine-title · sh -c 'printf"
+t_eq "cursor where the child left it" "4,1" "$($X display -p '#{cursor_x},#{cursor_y}')"
+t_eq "cursor visible" "1" "$($X display -p '#{cursor_flag}')"
+x_keys C-g 2
+x_wait "hidden"
+_end=$(($(x_ms) + 3000))
+while [ "$($X display -p '#{cursor_flag}')" != 0 ] && [ "$(x_ms)" -lt "$_end" ]; do sleep 0.02; done
+t_eq "cursor hidden when the focused child hides it" "0" "$($X display -p '#{cursor_flag}')"
+
 # ---- exit status, last screen kept ----
 x_start -- sh -c 'echo LAST-WORDS; exit 3' ::: sh -c 'echo fine; exit 0' ::: sh -c 'kill -KILL $$'
 x_expect "exit 3 shown" "exited 3"
 x_expect "exit 0 shown" "exited 0"
 x_expect "signal shown" "killed by SIGKILL"
-t_has "last screen kept" "LAST-WORDS" "$(x_cap)"
+t_has "last screen kept" "┃LAST-WORDS" "$(x_cap)"
 
 # ---- keys arrive intact (raw mode cat -v) ----
-x_start -- sh -c 'stty raw -echo; echo READY; exec cat -v'
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; exec cat -v'
 x_wait READY
 x_keys a B 1 Up F5 C-a Escape x S-Up C-Up C-g C-g Tab
 x_keys -l '€'
@@ -65,12 +76,12 @@ x_keys C-g w
 x_expect "unbound key message" "C-g w is not bound"
 
 # ---- paste: bracketed (child asked) and plain ----
-x_start -- sh -c 'printf "\033[?2004h"; stty raw -echo; echo READY; exec cat -v'
+x_start -- sh -c 'printf "\033[?2004h"; stty raw -echo; echo RE""ADY; exec cat -v'
 x_wait READY
 $X set-buffer "$(printf 'one two\nthree')"
 $X paste-buffer -p
 x_expect "bracketed paste arrives" '^[[200~one two^Mthree^[[201~'
-x_start -- sh -c 'stty raw -echo; echo READY; exec cat -v'
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; exec cat -v'
 x_wait READY
 $X set-buffer "$(printf 'plain\npaste\033[31mevil')"
 $X paste-buffer -p
