@@ -19,6 +19,7 @@ enum input_action {
 	ACT_FOCUS_NEXT,
 	ACT_NEXT_LAYOUT,
 	ACT_COPY_MODE,
+	ACT_PASTE,
 	ACT_HELP,
 	ACT_NACTIONS
 };

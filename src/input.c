@@ -20,6 +20,7 @@ static const struct {
 	[ACT_FOCUS_NEXT] = { "focus-next", "focus the next pane" },
 	[ACT_NEXT_LAYOUT] = { "next-layout", "next layout (grid, main)" },
 	[ACT_COPY_MODE] = { "copy-mode", "scrollback / copy mode" },
+	[ACT_PASTE] = { "paste", "paste the last copied text into the pane" },
 	[ACT_HELP] = { "help", "this help" },
 };
 
@@ -47,6 +48,7 @@ const struct input_binding input_bindings[] = {
 	{ "Space", 0, ' ', "next-layout", 0 },
 	{ "[", 0, '[', "copy-mode", 0 },
 	{ "PgUp", 1, TERM_KEY_PAGEUP, "copy-mode", 1 }, /* and one page up */
+	{ "]", 0, ']', "paste", 0 },
 	{ "?", 0, '?', "help", 0 },
 };
 const int input_nbindings = (int)ARRAY_LEN(input_bindings);

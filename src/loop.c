@@ -242,7 +242,7 @@ static void clear_msg(struct loop *l)
 
 static void help_show(struct loop *l)
 {
-	int lines = input_nbindings - 8 + 4, width = 52;
+	int lines = input_nbindings - 8 + 4, width = 56;
 	if (lines > LINES)
 		lines = LINES;
 	if (width > COLS)
@@ -423,6 +423,17 @@ static void run_action(struct loop *l, enum input_action a, int arg)
 		pane_update_status(p);
 		break;
 	}
+	case ACT_PASTE:
+		if (!l->clip || !*l->clip) {
+			set_msg(l, "nothing copied yet (copy mode: prefix [)");
+			break;
+		}
+		if (!p->pty.eof) {
+			snap_live(p);
+			term_paste(p->term, l->clip, strlen(l->clip));
+			pane_flush(p);
+		}
+		break;
 	case ACT_HELP:
 		help_show(l);
 		break;

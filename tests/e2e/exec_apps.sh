@@ -130,5 +130,16 @@ while [ -z "$buf" ] && [ "$(x_ms)" -lt "$_end" ]; do buf=$($X show-buffer 2>/dev
 # The cursor starts on the empty line under 300: up twice is 299.
 t_eq "OSC 52 reached the outer terminal's clipboard" "299
 300" "$buf"
+x_start -- sh -c 'seq 1 3; printf "\033[?2004h"; stty raw -echo; echo RE""ADY; exec cat -v'
+x_wait "┃READY"
+x_keys C-g ']'
+x_expect "paste with nothing copied says so" "nothing copied yet"
+x_keys C-g '[' k k k k 0 Space j '$' Enter
+x_expect "copied two lines" "copied 3 bytes"
+x_keys C-g ']'
+# Lines 1 and 2 (up four from the cursor row, then down one), bracketed
+# because the child asked; cat -v prints the newline as a line break.
+x_expect "prefix ] pastes the copy into the pane (bracketed)" "^[[200~1"
+x_expect "the pasted copy ends the bracket" "2^[[201~"
 x_end
 t_done
