@@ -544,7 +544,15 @@ static void handle_mouse(struct loop *l)
 		return;
 	}
 	struct grid *g = term_grid(p->term);
-	if (b & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+	if ((b & (BUTTON4_PRESSED | BUTTON5_PRESSED)) && term_altscreen(p->term) && !p->copy.active &&
+	    !p->pty.eof) {
+		/* A full-screen program that did not ask for the mouse (less,
+		 * man): the wheel becomes arrow keys, as in xterm and tmux. */
+		enum term_key k = b & BUTTON4_PRESSED ? TERM_KEY_UP : TERM_KEY_DOWN;
+		for (int i = 0; i < 3; i++)
+			term_key(p->term, k, 0);
+		pane_flush(p);
+	} else if (b & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
 		int d = b & BUTTON4_PRESSED ? 3 : -3;
 		if (p->copy.active)
 			copy_move(&p->copy, g, -d, 0);

@@ -64,6 +64,11 @@ x_wait MOUSE-READY
 # column 82, row 2, so the child sees column 9, row 9 (X10: +32 each).
 x_keys -l "$(printf '\033[M z*')"
 x_expect "click reaches the child in pane-local coordinates" '^[[M ))'
+# A full-screen child without mouse mode: the wheel sends arrow keys.
+x_start -- sh -c 'printf "\033[?1049h"; stty raw -echo; echo ALT-RE""ADY; exec cat -v'
+x_wait ALT-READY
+x_keys -l "$(printf '\033[M`44')"
+x_expect "wheel on the alternate screen sends arrows" '^[[A^[[A^[[A'
 # ---- the outer terminal resized: panes and children follow ----
 x_start -- sh
 x_wait "1 sh"
