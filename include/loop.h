@@ -21,6 +21,9 @@
  * read first and its output drawn at once, the others read at most
  * LOOP_ECHO_BUDGET bytes per turn. */
 #define LOOP_ECHO_MS 25
+/* A bracketed paste from the outer terminal larger than this without its
+ * end marker is dropped (and typing works again). */
+#define LOOP_PASTE_MAX (16 << 20)
 #define LOOP_ECHO_BUDGET 0
 
 struct loop_opts {

@@ -612,6 +612,12 @@ static void read_keys(struct loop *l)
 				l->paste.len = 0;
 			} else {
 				paste_char(l, &ev);
+				if (l->paste.len > LOOP_PASTE_MAX) { /* no end marker: give it up */
+					l->pasting = 0;
+					l->paste.len = 0;
+					set_msg(l, "paste over %d MiB without an end: dropped",
+						LOOP_PASTE_MAX >> 20);
+				}
 			}
 			continue;
 		}
