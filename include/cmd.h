@@ -20,5 +20,7 @@ int cmd_log(struct cli *c, int argc, char **argv);
 int cmd_worktree(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_merge(struct cli *c, int argc, char **argv);
+/* src/cmd_exec.c: commands in tiled panes */
+int cmd_exec(struct cli *c, int argc, char **argv);
 
 #endif

@@ -30,6 +30,8 @@ const struct cli_cmd cli_cmds[] = {
 	  "files each task branch changed, overlaps between tasks, territory violations", cmd_diff },
 	{ "merge", "TASK|--wave N [OPTIONS]",
 	  "merge into base: --dry-run, --no-validate; --into-task merges base into TASK", cmd_merge },
+	{ "exec", "[--layout grid|main] [--focus N] [--scrollback LINES] [--prefix C-x] -- CMD [ARG...] [::: CMD [ARG...]]...",
+	  "run commands side by side in tiled panes in the current directory", cmd_exec },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);

@@ -20,5 +20,9 @@ section "persisting the run"
 # --- git engine: worktrees, preview, diff on a 20,000-file repository ---
 section "git engine (20,000 files)"
 nice "$build/bench/bench_git" || rc=1
+# --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
+section "terminal engine: shoal exec vs tmux (term-screen)"
+sh "$top/tests/bench/exec.sh" "$build" || rc=1
+# --- end term-screen ---
 
 exit $rc
