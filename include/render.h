@@ -38,6 +38,11 @@ enum render_border_style { RENDER_BORDER_NORMAL, RENDER_BORDER_FOCUS, RENDER_BOR
 void render_border(WINDOW *win, int h, int w, enum render_border_style style, const char *title,
 		   const char *status, const char *hint);
 
+/* The same with explicit looks: heavy lines or not, the attribute and pair
+ * of the lines and title, and the pair of the status label (themes). */
+void render_border_styled(WINDOW *win, int h, int w, int heavy, unsigned attr, int pair,
+			  int status_pair, const char *title, const char *status, const char *hint);
+
 /* Converts one grid cell to a cchar_t (exposed for tests). Returns the number
  * of columns it covers on screen (1 or 2); 0 for a continuation cell, which
  * is skipped. *pad is set to 1 when a blank cell must follow to keep columns

@@ -233,14 +233,23 @@ static int label_cols(const char *s, int maxcols)
 void render_border(WINDOW *win, int h, int w, enum render_border_style style, const char *title,
 		   const char *status, const char *hint)
 {
-	if (h < 3 || w < 3)
-		return;
 	int pair = border_pair(style);
 	attr_t a = style == RENDER_BORDER_FOCUS ? A_BOLD : 0;
+	render_border_styled(win, h, w, style == RENDER_BORDER_FOCUS, a, pair,
+			     style == RENDER_BORDER_ATTN ? color_pair(COLOR_YELLOW, -1) : pair, title,
+			     status, hint);
+}
+
+void render_border_styled(WINDOW *win, int h, int w, int heavy, unsigned attr, int pair,
+			  int status_pair, const char *title, const char *status, const char *hint)
+{
+	if (h < 3 || w < 3)
+		return;
+	attr_t a = attr;
 	wattr_set(win, a, 0, &pair);
 	cchar_t cc;
 	/* Plain box-drawing characters, heavy for the focused pane. */
-	const wchar_t *set = style == RENDER_BORDER_FOCUS ? L"┏┓┗┛━┃" : L"┌┐└┘─│";
+	const wchar_t *set = heavy ? L"┏┓┗┛━┃" : L"┌┐└┘─│";
 	wchar_t ch[2] = { 0, 0 };
 	int cw = wcwidth(set[0]) == 1;
 	if (!cw) /* a locale without box drawing: fall back to ACS */
@@ -268,11 +277,10 @@ void render_border(WINDOW *win, int h, int w, enum render_border_style style, co
 	int room = w - 4;
 	int sc = label_cols(status, room / 2 > 12 ? room / 2 : room);
 	if (sc > 0) {
-		put_label(win, 0, w - 1 - sc - 1 + 1, sc, status, A_BOLD,
-			  style == RENDER_BORDER_ATTN ? color_pair(COLOR_YELLOW, -1) : pair);
+		put_label(win, 0, w - 1 - sc - 1 + 1, sc, status, A_BOLD, status_pair);
 		room -= sc + 1;
 	}
-	put_label(win, 0, 2, room, title, style == RENDER_BORDER_FOCUS ? A_BOLD : 0, pair);
+	put_label(win, 0, 2, room, title, heavy ? A_BOLD : 0, pair);
 	if (hint && w > 8)
 		put_label(win, h - 1, 2, w - 4, hint, 0, pair);
 	wattr_set(win, 0, 0, &(int){ 0 });
