@@ -449,13 +449,27 @@ static void evaluate(struct runner *r, int64_t now)
 		struct grid *g = term_grid(a->term);
 		int rows = grid_rows(g), cols = grid_cols(g);
 		int nl = r->orch.t[i].rules.nlines > 0 ? r->orch.t[i].rules.nlines : STATUS_NLINES_DEFAULT;
-		if (nl > rows)
-			nl = rows;
 		size_t cap = (size_t)cols * 4 + 8;
+		/* The screen's last lines end at its last non-blank row (or the
+		 * cursor's): a prompt near the top of a fresh screen counts. */
+		char *buf = xmalloc(cap);
+		int end = grid_cursor(g).row + 1;
+		for (int row = rows - 1; row >= end; row--) {
+			grid_row_text(g, row, buf, cap);
+			if (buf[strspn(buf, " \t")]) {
+				end = row + 1;
+				break;
+			}
+		}
+		free(buf);
+		if (end > rows)
+			end = rows;
+		if (nl > end)
+			nl = end;
 		char **lines = xcalloc((size_t)nl + 1, sizeof *lines);
 		for (int k = 0; k < nl; k++) {
 			lines[k] = xmalloc(cap);
-			grid_row_text(g, rows - nl + k, lines[k], cap);
+			grid_row_text(g, end - nl + k, lines[k], cap);
 		}
 		orch_evaluate(&r->orch, i, now, term_title(a->term), (const char *const *)lines, nl);
 		for (int k = 0; k < nl; k++)
