@@ -16,6 +16,8 @@ int cmd_mark(struct cli *c, int argc, char **argv);
 int cmd_send(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_log(struct cli *c, int argc, char **argv);
+/* src/cmd_run.c: the headless run */
+int cmd_run(struct cli *c, int argc, char **argv);
 /* src/cmd_git.c: worktrees, changes, merging */
 int cmd_worktree(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
