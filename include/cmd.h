@@ -25,4 +25,9 @@ int cmd_merge(struct cli *c, int argc, char **argv);
 /* src/cmd_exec.c: commands in tiled panes */
 int cmd_exec(struct cli *c, int argc, char **argv);
 
+/* src/cmd_dash.c: the dashboard, the demo; src/cmd_config.c: settings */
+int cmd_ui(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_config(struct cli *c, int argc, char **argv);
+
 #endif

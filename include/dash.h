@@ -30,13 +30,17 @@
 #define DASH_LOG_MAX 1000       /* event log lines kept */
 #define DASH_MAX_TILES 64
 
+struct config_binding;
+
 struct dash_opts {
 	const char *theme;      /* name or path; NULL: config or "dark" */
 	int prefix;             /* prefix byte (7 = C-g) */
 	int scrollback;         /* lines per agent (<0: default) */
 	int bell;               /* ring the bell on attention */
 	int notify;             /* notify-send on attention, when present */
-	const char *bindings;   /* unused here: see config.h */
+	int idle_after;         /* seconds; > 0 replaces the plan's default */
+	const struct config_binding *bindings; /* config.h: rebindings, applied in order */
+	int nbindings;
 };
 
 enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE };

@@ -34,6 +34,12 @@ const struct cli_cmd cli_cmds[] = {
 	  "merge into base: --dry-run, --no-validate; --into-task merges base into TASK", cmd_merge },
 	{ "exec", "[--layout grid|main] [--focus N] [--scrollback LINES] [--prefix C-x] -- CMD [ARG...] [::: CMD [ARG...]]...",
 	  "run commands side by side in tiled panes in the current directory", cmd_exec },
+	{ "ui", "[PLAN] [--theme NAME] [--prefix C-x]",
+	  "open the dashboard on PLAN (what 'shoal [PLAN]' does)", cmd_ui },
+	{ "demo", "[--dir DIR] [--speed K] [--theme NAME]",
+	  "create the demo project in a temporary git repository and open the dashboard on it", cmd_demo },
+	{ "config", "[--print] [--check FILE] [--theme NAME]",
+	  "print the effective configuration (and theme), or check a config file", cmd_config },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);
@@ -48,7 +54,8 @@ static const struct cli_cmd *find_cmd(const char *name)
 
 static void print_help(FILE *f)
 {
-	fprintf(f, "usage: shoal [-C DIR] [-f PLAN] COMMAND [ARGS]\n"
+	fprintf(f, "usage: shoal [-C DIR] [-f PLAN] [--theme NAME] [PLAN]   (the dashboard)\n"
+		   "       shoal [-C DIR] [-f PLAN] COMMAND [ARGS]\n"
 		   "       shoal --help | --version\n\n"
 		   "Runs a swarm of coding agents on one git repository: one worktree and branch per\n"
 		   "task of a plan, merged in dependency order.\n\n"
@@ -256,6 +263,25 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A positional argument that names a plan file rather than a command. */
+static int is_plan_arg(const char *a)
+{
+	size_t n = strlen(a);
+	return access(a, F_OK) == 0 || strchr(a, '/') || (n > 5 && !strcmp(a + n - 5, ".json"));
+}
+
+static int has_default_plan(void)
+{
+	char *root = cli_repo_root();
+	if (!root)
+		return 0;
+	char *p = xasprintf("%s/shoal.json", root);
+	int ok = access(p, F_OK) == 0;
+	free(p);
+	free(root);
+	return ok;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -295,11 +321,24 @@ int cli_main(int argc, char **argv)
 			}
 			continue;
 		}
+		if (!strncmp(a, "--theme", 7) || !strncmp(a, "--prefix", 8) || !strcmp(a, "-t"))
+			break; /* dashboard options: shoal [--theme T] [PLAN] */
 		return cli_usage_error(&c, "unknown option '%s'", a);
 	}
-	if (i >= argc) {
-		print_help(stderr);
-		return EXIT_USAGE;
+	if (i >= argc || argv[i][0] == '-' || (!find_cmd(argv[i]) && is_plan_arg(argv[i]))) {
+		/* shoal [PLAN]: the dashboard (no plan and no shoal.json: the help) */
+		if (i >= argc && !c.plan_path && !has_default_plan()) {
+			print_help(stderr);
+			return EXIT_USAGE;
+		}
+		char **v = xcalloc((size_t)(argc - i) + 2, sizeof *v);
+		v[0] = "ui";
+		for (int k = i; k < argc; k++)
+			v[k - i + 1] = argv[k];
+		c.cmd = "ui";
+		int rc = cmd_ui(&c, argc - i + 1, v);
+		free(v);
+		return rc;
 	}
 	const struct cli_cmd *cmd = find_cmd(argv[i]);
 	if (!cmd) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "color.h"
+#include "config.h"
 #include "orch.h"
 #include "render.h"
 #include "sidebar.h"
@@ -1354,6 +1355,17 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 		return -1;
 	}
 	action_keymap_default(&d->km);
+	for (int k = 0; k < o->nbindings; k++) { /* a rebinding replaces the default keys */
+		int a = action_find(o->bindings[k].action);
+		for (int m = 0; m < d->km.n && a >= 0; m++)
+			if (d->km.act[m] == a)
+				d->km.act[m] = -1;
+	}
+	for (int k = 0; k < o->nbindings; k++)
+		if (o->bindings[k].key >= 0)
+			action_bind(&d->km, o->bindings[k].key, action_find(o->bindings[k].action));
+	if (o->idle_after > 0 && p->idle_after == STATUS_IDLE_AFTER_DEFAULT)
+		p->idle_after = o->idle_after;
 	d->p = p;
 	d->sidebar_on = 1;
 	d->sel = 0;
