@@ -47,8 +47,15 @@ static void a_next_wave(struct dash *d, int arg, int confirmed)
 	int rc = runner_next_wave(d->r, &e);
 	if (rc < 0)
 		dash_error(d, "%s", e.msg);
-	else
-		dash_msg(d, "wave %d started", d->o->wave_open);
+	else {
+		int w = orch_current_wave(d->o);
+		dash_msg(d, "wave %d started: Enter on a task (or Tab) goes to its pane", w);
+		for (int i = 0; i < d->p->ntasks; i++)
+			if (d->p->tasks[i].wave == w) {
+				d->sel = i;
+				break;
+			}
+	}
 	d->side_dirty = 1;
 	dash_relayout(d);
 }

@@ -329,6 +329,8 @@ void dash_relayout(struct dash *d)
 		}
 	}
 	d->ntiles = n;
+	if (n == 0 && d->sbw > 0)
+		d->sidebar_focus = 1; /* no pane: keys are the sidebar's */
 	d->dirty_all = d->side_dirty = d->stat_dirty = 1;
 	clearok(curscr, TRUE);
 }

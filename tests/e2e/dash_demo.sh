@@ -1,0 +1,88 @@
+#!/bin/sh
+# The demo plan run from the dashboard alone, by keys: start wave 1, answer
+# the agent that asks, zoom and unzoom, merge wave 1, restart the flaky task
+# of wave 2, merge it, stop and skip the hanging task of wave 3, merge the
+# rest; then the git history and .shoal/state.json. Also `shoal demo`.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_dash.sh"
+
+R=$T/todo
+d_demo "$R"
+d_start "$R" 160 48
+d_expect "the dashboard opens on the plan in the repository" "WAVE 3"
+d_expect "wave 1 is open, the others locked" "0/3 open"
+t_has "the status line names the wave" "wave 1/3" "$(d_cap | tail -n 1)"
+
+d_keys n
+d_expect "the asking agent is flagged waiting in the sidebar" "waiting" 15
+d_expect "its question is on screen" "[y/n]"
+d_keys j Enter
+d_wait "┏━ 2 ? args" 5
+d_keys y Enter
+d_expect_state "the answer reached the agent: args is done" "$R" args done 15
+d_expect_state "storage is done" "$R" storage done
+d_expect_state "build-docs (the flood) is done" "$R" build-docs done 20
+
+d_keys C-g z
+if d_wait_gone "build-docs ·" 5 && d_wait "args ·" 1; then t_ok "zoom shows one pane"; else t_fail "zoom shows one pane" "$(d_cap)"; fi
+d_keys C-g z
+d_expect "unzoom shows them all again" "build-docs ·"
+
+d_keys C-g M
+d_expect "M previews the wave merge" "wave merge preview"
+d_expect "and asks, naming what it does" "Merge wave 1 (storage, args, build-docs) into main"
+d_keys y
+d_expect_state "wave 1 merged: storage" "$R" storage merged 20
+d_expect_state "wave 1 merged: args" "$R" args merged 20
+d_expect_state "wave 1 merged: build-docs" "$R" build-docs merged 20
+d_expect "the sidebar shows the wave merged" "3/3 merged"
+
+d_keys n
+d_expect_state "the flaky task fails" "$R" colors failed 20
+d_expect_state "commands is done" "$R" commands done 20
+d_expect_state "ui is done" "$R" ui done 20
+d_keys a
+d_expect "a selects the task needing attention" "colors: failed"
+d_keys r
+d_expect "restart asks first" "Restart colors in its worktree?"
+d_keys y
+d_expect_state "restarted, it passes" "$R" colors done 20
+d_keys M
+d_expect "the preview flags ui's edit outside its territory" "outside its territory"
+d_keys y
+d_expect_state "wave 2 merged" "$R" ui merged 25
+d_wait_state "$R" commands merged 10 && d_wait_state "$R" colors merged 10
+
+d_keys n
+d_expect_state "tests is done" "$R" tests done 20
+d_wait_state "$R" sync running 10 || d_wait_state "$R" sync idle 10
+d_keys j
+d_wait "sync" 2
+d_keys x
+d_expect "stop says what it does" "Stop sync? Its agent gets SIGTERM"
+d_keys y
+d_expect_state "sync stopped" "$R" sync stopped 10
+d_keys S
+d_expect "skip asks" "Skip sync?"
+d_keys y
+d_expect_state "sync skipped" "$R" sync skipped 10
+d_keys M y
+d_expect_state "wave 3 merged" "$R" tests merged 20
+d_expect "the status line says every wave is merged" "all 3 waves merged"
+
+n=$(git -C "$R" log --format=%an main | grep -c "^sim-agent")
+t_eq "main has the 7 agents' commits (sync was skipped)" 7 "$n"
+t_has "main has the flaky task's work" "lib/colors.sh" "$(git -C "$R" ls-tree -r --name-only main)"
+t_eq "the worktrees of the main branch are clean" "" "$(git -C "$R" status --porcelain)"
+t_has "state.json names the plan" '"path":	"shoal.json"' "$(cat "$R/.shoal/state.json")"
+
+d_keys q
+d_expect "q quits at once when no agent runs" "EXIT=0"
+
+# shoal demo: the same repository made by the command, then q
+d_start "$T" 100 30 demo --dir "$T/demo2"
+d_expect "shoal demo opens the dashboard" "todo-demo"
+d_keys q
+d_expect "and prints where the demo repository is" "The demo repository is $T/demo2"
+t_eq "the demo repository has the project" "todo: the demo project" "$(git -C "$T/demo2" log -1 --format=%s)"
+t_done
