@@ -69,9 +69,11 @@ static void a_start(struct dash *d, int arg, int confirmed)
 	struct err e = { { 0 } };
 	enum task_state st = dash_task_state(d, i);
 	int rc;
-	if (st == TASK_INTERRUPTED)
+	if (st == TASK_INTERRUPTED) {
 		rc = runner_resume_task(d->r, i, &e);
-	else
+		if (rc < 0) /* no resume argv (an explicit command): start it again */
+			rc = runner_restart_task(d->r, i, &e);
+	} else
 		rc = runner_start_task(d->r, i, &e);
 	report(d, rc, &e, st == TASK_INTERRUPTED ? "%s resumed" : "%s starting", tid(d, i));
 	dash_relayout(d);
@@ -390,8 +392,9 @@ static void a_quit(struct dash *d, int arg, int confirmed)
 	int live = runner_live_agents(d->r);
 	if (live > 0 && !confirmed) {
 		dash_ask(d, action_find("quit"), -1,
-			 "Quit? %d agent%s running will be stopped; they show as interrupted "
-			 "next time (s resumes one).", live, live == 1 ? " is" : "s are");
+			 "Quit? The %d running agent%s will be stopped; next time %s shown as "
+			 "interrupted (s resumes one).", live, live == 1 ? "" : "s",
+			 live == 1 ? "it is" : "they are");
 		return;
 	}
 	d->quit = 1;

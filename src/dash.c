@@ -1401,6 +1401,9 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 		rc = -1;
 		goto out;
 	}
+	const struct runner_event *ev0;
+	while ((ev0 = runner_event_next(d->r))) /* what opening did (resume fix-ups) */
+		on_event(d, ev0);
 	if (runner_plan_changes(d->r))
 		dash_log(d, "the plan changed since the last run: %s", runner_plan_changes(d->r));
 	int interrupted = 0;

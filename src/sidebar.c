@@ -311,12 +311,10 @@ int sidebar_build(const struct plan *p, const struct sidebar_task *t, int width,
 				snprintf(right, sizeof right, "waiting");
 			else if (attention)
 				snprintf(right, sizeof right, "%s", sidebar_state_label(st->st));
-			else if (st->start_ms > 0) {
-				int64_t end = st->end_ms > st->start_ms ? st->end_ms : now_ms;
-				if (task_state_live(st->st))
-					end = now_ms;
-				sidebar_elapsed(end - st->start_ms, right, sizeof right);
-			}
+			else if (st->start_ms > 0 && task_state_live(st->st))
+				sidebar_elapsed(now_ms - st->start_ms, right, sizeof right);
+			else if (st->start_ms > 0 && st->end_ms >= st->start_ms)
+				sidebar_elapsed(st->end_ms - st->start_ms, right, sizeof right);
 			char warn[16] = "";
 			if (st->warn & (SB_WARN_OVERLAP | SB_WARN_TERRITORY))
 				snprintf(warn, sizeof warn, "⚠");
