@@ -1,6 +1,6 @@
 /* runner — the live engine of one run, for one repository and one plan,
  * shared by the headless `shoal run` and the dashboard. It owns:
- *   - the repository lock (.shoal/run.lock: one shoal per repository; a dead
+ *   - the repository lock (.shoal/lock: one shoal per repository; a dead
  *     owner's lock is taken over),
  *   - the orchestrator (include/orch.h) and its orch_ops implementation,
  *   - the git worker thread (worktrees, merges, validation: never on the
