@@ -54,7 +54,7 @@ wait $pid; rc=$?
 t_eq "SIGINT: exit 1" 1 "$rc"
 t_has "SIGINT: said so" "interrupted by SIGINT" "$(cat "$T/int.out")"
 t_eq "SIGINT: agents gone" 0 "$(ps -eo args= | grep -c "^sh $T/agent.sh")"
-t_check "SIGINT: lock released" test ! -e "$R/.shoal/run.lock"
+t_check "SIGINT: lock released" test ! -e "$R/.shoal/lock"
 res=$(cd "$R" && "$SHOAL" status 2>&1)
 t_has "SIGINT: state keeps a as running (interrupted at the next start)" "a     running" "$res"
 
