@@ -50,7 +50,7 @@ R2=$T/repo2
 t_repo "$R2"
 sed 's/"max_workers": 2/"max_workers": 3/' "$R/shoal.json" >"$R2/shoal.json"
 : >"$T/events"
-js=$(cd "$R2" && "$SHOAL" run --merge --waves 1 --json 2>&1); rc=$?
+js=$(cd "$R2" && RUN_REPORT=1 "$SHOAL" run --merge --waves 1 --json 2>&1); rc=$?
 t_eq "run --waves 1 --json: exit 0 (wave 1 merged)" 0 "$rc"
 bad=$(printf '%s\n' "$js" | python3 -c 'import json,sys
 n=0
@@ -65,6 +65,18 @@ t_has "run --json: summary" '"summary":[' "$js"
 t_eq "run --waves 1: only wave 1 merged" "a b c " "$(run_merge_order "$R2")"
 t_eq "run --waves 1: max_workers 3 reached" 3 "$(run_max_conc)"
 t_has "run --waves 1: wave 2 left pending" '"task":"d","wave":2,"state":"pending"' "$js"
+
+# status --markdown: the board, with the reports' first lines.
+md=$(cd "$R2" && "$SHOAL" status --markdown 2>&1); rc=$?
+t_eq "status --markdown: exit 0" 0 "$rc"
+t_has "status --markdown: heading" "## shoal: w" "$md"
+t_has "status --markdown: counts" "3 of 6 tasks merged into \`main\`" "$md"
+t_has "status --markdown: merged row with report summary" "| 1 | a | ✅ merged (" "$md"
+t_has "status --markdown: report first line, | escaped" "| Task a \\| done |" "$md"
+t_has "status --markdown: pending row" "| 2 | d | pending |  |  |  |" "$md"
+t_check "status --markdown: report saved" test -s "$R2/.shoal/reports/a.md"
+out=$(cd "$R2" && "$SHOAL" status --markdown --json 2>&1); rc=$?
+t_eq "status --markdown --json: usage error" 2 "$rc"
 
 # Usage errors.
 out=$(cd "$R" && "$SHOAL" run --waves x 2>&1); rc=$?
