@@ -215,8 +215,18 @@ static int op_spawn(void *ud, int i, char *const *argv, char *const *env, const 
 {
 	struct runner *r = ud;
 	struct agent *a = &r->a[i];
-	if (a->pty.pid > 0 && !a->pty.exited)
-		return err_set(e, "its previous process (pid %d) is still running", (int)a->pty.pid);
+	if (a->pty.pid > 0 && !a->pty.exited) {
+		/* Restarted while the stopped one is still in its grace period:
+		 * it goes now (and is reaped here, never reported). */
+		pty_kill(&a->pty, SIGKILL);
+		for (int k = 0; k < 100 && !pty_reap(&a->pty); k++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if (!a->pty.exited)
+			return err_set(e, "its previous process (pid %d) does not exit", (int)a->pty.pid);
+		a->reported = 1;
+	}
 	int rows = r->rows, cols = r->cols;
 	if (a->term) /* keep the size the UI gave it */
 		term_size(a->term, &rows, &cols);
