@@ -48,4 +48,7 @@ t_eq "conflict: validation ran once (for one)" 1 "$(wc -l <"$T/cval.log" | tr -d
 t_has "conflict: summary row" "two       1  conflict" "$res"
 t_has "conflict: wave 2 never started" "later     2  pending" "$res"
 t_check "conflict: three's branch kept" git -C "$R" rev-parse -q --verify shoal/c/three
+md=$(cd "$R" && "$SHOAL" status --markdown 2>&1)
+t_has "conflict: board shows the conflict and its changed file" "| 1 | two | ❌ conflict | \`shoal/c/two\` | 1 |" "$md"
+t_has "conflict: board shows three done, not merged" "| 1 | three | ☑️ done | \`shoal/c/three\` | 1 |" "$md"
 t_done
