@@ -124,6 +124,8 @@ struct orch *runner_orch(struct runner *r);
 const struct plan *runner_plan(const struct runner *r);
 const char *runner_shoal_dir(const struct runner *r);
 const char *runner_repo(const struct runner *r);
+/* The base branch the tasks branch from and merge into (resolved at open). */
+const char *runner_base(const struct runner *r);
 /* The terminal of task i's agent (kept after it exits, replaced when it is
  * started again), or NULL when it never ran in this process. The caller may
  * read its grid and title, and call term_key/term_char/term_paste/

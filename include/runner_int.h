@@ -58,7 +58,5 @@ void runner_reap(struct runner *r);
 /* Handles every waiting git worker message. */
 void runner_git_messages(struct runner *r);
 void runner_agent_free(struct agent *a);
-/* The resolved base branch. */
-const char *runner_base(const struct runner *r);
 
 #endif
