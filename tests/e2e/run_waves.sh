@@ -50,7 +50,7 @@ R2=$T/repo2
 t_repo "$R2"
 sed 's/"max_workers": 2/"max_workers": 3/' "$R/shoal.json" >"$R2/shoal.json"
 : >"$T/events"
-js=$(cd "$R2" && RUN_REPORT=1 "$SHOAL" run --merge --waves 1 --json 2>&1); rc=$?
+js=$(cd "$R2" && RUN_REPORT=1 "$SHOAL" run --merge --waves 1 --json 2>"$T/json.err"); rc=$?
 t_eq "run --waves 1 --json: exit 0 (wave 1 merged)" 0 "$rc"
 bad=$(printf '%s\n' "$js" | python3 -c 'import json,sys
 n=0
