@@ -480,12 +480,16 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	memset(&u, 0, sizeof u);
 	u.json = json != NULL;
 	u.merge = merge != NULL;
-	if (waves && (parse_count(c, "--waves", waves, &u.waves_limit) || !u.waves_limit))
-		return u.waves_limit ? EXIT_USAGE : cli_usage_error(c, "--waves needs at least 1");
+	if (waves && parse_count(c, "--waves", waves, &u.waves_limit))
+		return EXIT_USAGE;
+	if (waves && !u.waves_limit)
+		return cli_usage_error(c, "--waves needs at least 1");
 	if (retries && parse_count(c, "--retries", retries, &u.retries))
 		return EXIT_USAGE;
-	if (timeout && (parse_count(c, "--timeout", timeout, &u.timeout_s) || !u.timeout_s))
-		return u.timeout_s ? EXIT_USAGE : cli_usage_error(c, "--timeout needs at least 1 second");
+	if (timeout && parse_count(c, "--timeout", timeout, &u.timeout_s))
+		return EXIT_USAGE;
+	if (timeout && !u.timeout_s)
+		return cli_usage_error(c, "--timeout needs at least 1 second");
 	struct plan *p = cli_load_plan(c, npos ? pos[0] : NULL);
 	if (!p)
 		return EXIT_FAIL;
