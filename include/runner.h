@@ -177,8 +177,10 @@ int runner_merge_wave(struct runner *r, struct err *e);
 int runner_merge_base_into(struct runner *r, int i, struct err *e);
 /* Starts every interrupted task again in its worktree: with the profile's
  * resume argv when it has one, else its normal argv; an interrupted task
- * without a worktree is retried. Returns how many were started; failures
- * come as ERROR events. */
+ * without a worktree is retried, up to max_workers live tasks (call it
+ * again when workers are free). Returns how many were started; failures
+ * come as ERROR events, and a task that could not be resumed is not tried
+ * again (it stays interrupted for the operator). */
 int runner_resume_interrupted(struct runner *r);
 /* Stops every live agent (runner_stop_task on each). */
 void runner_stop_all(struct runner *r);

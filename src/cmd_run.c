@@ -245,7 +245,10 @@ static void drive_waves(struct run *u)
 		if (p->tasks[i].wave != cur)
 			continue;
 		enum task_state s = o->t[i].st;
-		if (!settled(s))
+		/* Interrupted with a worker free: its resume failed (drive
+		 * resumes the others first). */
+		int stuck = s == TASK_INTERRUPTED && orch_live(o) < p->max_workers;
+		if (!settled(s) && !stuck)
 			return;
 		if (s == TASK_FAILED && u->retried[i] < u->retries && !u->timed_out[i])
 			return; /* about to be restarted */
@@ -253,6 +256,7 @@ static void drive_waves(struct run *u)
 			bad = 1;
 		if (s != TASK_DONE && s != TASK_MERGED && s != TASK_SKIPPED)
 			all_done = 0;
+		(void)stuck;
 	}
 	if (merge_busy(o))
 		return;
@@ -312,7 +316,8 @@ static void drive_dag(struct run *u)
 		return;
 	for (int i = 0; i < p->ntasks; i++) {
 		enum task_state s = o->t[i].st;
-		if (task_state_live(s) || s == TASK_READY || s == TASK_MERGING || s == TASK_INTERRUPTED)
+		if (task_state_live(s) || s == TASK_READY || s == TASK_MERGING ||
+		    (s == TASK_INTERRUPTED && orch_live(o) >= p->max_workers))
 			return;
 		if (s == TASK_FAILED && u->retried[i] < u->retries && !u->timed_out[i])
 			return;

@@ -591,7 +591,7 @@ int runner_resume_interrupted(struct runner *r)
 {
 	int n = 0;
 	for (int i = 0; i < r->p->ntasks; i++) {
-		if (r->orch.t[i].st != TASK_INTERRUPTED)
+		if (r->orch.t[i].st != TASK_INTERRUPTED || r->a[i].resume_failed)
 			continue;
 		if (orch_live(&r->orch) >= r->p->max_workers)
 			break;
@@ -604,8 +604,10 @@ int runner_resume_interrupted(struct runner *r)
 			rc = orch_resume(&r->orch, i, &e);
 		else
 			rc = orch_restart(&r->orch, i, &e);
-		if (rc < 0)
+		if (rc < 0) {
+			r->a[i].resume_failed = 1;
 			runner_emitf(r, RUNNER_EV_ERROR, i, "%s: cannot resume: %s", r->p->tasks[i].id, e.msg);
+		}
 		else
 			n++;
 	}
