@@ -256,7 +256,6 @@ static void drive_waves(struct run *u)
 			bad = 1;
 		if (s != TASK_DONE && s != TASK_MERGED && s != TASK_SKIPPED)
 			all_done = 0;
-		(void)stuck;
 	}
 	if (merge_busy(o))
 		return;
