@@ -710,6 +710,18 @@ int cmd_status(struct cli *c, int argc, char **argv)
 				sbuf_printf(&sum, "%s%d %s", sum.len ? ", " : "", counts[k], task_state_name((enum task_state)k));
 		printf("%s\n", sum.len ? sum.s : "no tasks");
 		sbuf_free(&sum);
+		/* Completion reports saved by the run (.shoal/reports/<id>.md). */
+		struct sbuf rep = { 0 };
+		int nrep = 0;
+		for (int i = 0; i < s.ntasks; i++) {
+			char *rp = xasprintf("%s/reports/%s.md", dir, s.tasks[i].id);
+			if (access(rp, R_OK) == 0)
+				sbuf_printf(&rep, "%s%s", nrep++ ? ", " : "", s.tasks[i].id);
+			free(rp);
+		}
+		if (nrep)
+			printf("report%s in %s/reports/: %s\n", nrep == 1 ? "" : "s", dir, rep.s);
+		sbuf_free(&rep);
 	}
 	state_free(&s);
 	free(path);

@@ -75,6 +75,8 @@ t_has "status --markdown: merged row with report summary" "| 1 | a | ✅ merged 
 t_has "status --markdown: report first line, | escaped" "| Task a \\| done |" "$md"
 t_has "status --markdown: pending row" "| 2 | d | pending |  |  |  |" "$md"
 t_check "status --markdown: report saved" test -s "$R2/.shoal/reports/a.md"
+st=$(cd "$R2" && "$SHOAL" status 2>&1)
+t_has "status: lists the reports" "reports in $R2/.shoal/reports/: a, b, c" "$st"
 out=$(cd "$R2" && "$SHOAL" status --markdown --json 2>&1); rc=$?
 t_eq "status --markdown --json: usage error" 2 "$rc"
 
