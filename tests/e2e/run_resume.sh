@@ -40,6 +40,30 @@ t_eq "resumed run: merge order" "a b c " "$(run_merge_order "$R")"
 t_eq "resumed run: a ran in the same worktree" \
 	"$R/.shoal/worktrees/a" "$(sed -n 's/.*started pid [0-9]* in \([^:]*\):.*/\1/p' "$R/.shoal/logs/a.log" | sort -u)"
 
+# An agent profile with a "resume" argv: interrupted tasks resume with it.
+R=$T/prof
+t_repo "$R"
+cat >"$R/shoal.json" <<JSON
+{ "name": "p", "base": "main", "max_workers": 2, "agent": "mine",
+  "agents": { "mine": { "command": ["sh", "$T/agent.sh", "{id}", "3"],
+                        "resume": ["sh", "-c", "echo resumed {id} >>$T/resumed; exec sh $T/agent.sh {id} 0.1"] } },
+  "tasks": [ { "id": "a", "prompt": "x" }, { "id": "b", "prompt": "y" } ] }
+JSON
+: >"$T/events"
+echo 0 >"$T/count"
+(cd "$R" && exec "$SHOAL" run --merge >"$T/prof.out" 2>&1) &
+pid=$!
+wait_for "$T/events" "start b"
+kill -9 $pid
+wait $pid 2>/dev/null
+echo 0 >"$T/count"
+res=$(cd "$R" && "$SHOAL" run --merge 2>&1); rc=$?
+t_eq "profile resume: exit 0" 0 "$rc"
+t_eq "profile resume: both resumed with the profile's resume argv" "resumed a|resumed b" \
+	"$(sort "$T/resumed" | tr '\n' '|' | sed 's/|$//')"
+t_has "profile resume: reason" "a: interrupted → starting (resuming the agent's session)" "$res"
+t_has "profile resume: merged" "2 merged" "$res"
+
 # SIGINT: agents stopped, state saved as live (interrupted next time), exit 1.
 R=$T/int
 t_repo "$R"
