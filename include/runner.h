@@ -29,7 +29,7 @@
  * handler is process-wide; runner_open installs it and runner_close puts the
  * previous one back). A caller that replaces it loses nothing but latency:
  * every runner_handle also polls its children (waitpid WNOHANG), and the
- * status timer wakes it every RUNNER_EVAL_MS while agents are live. */
+ * status timer wakes it every RUNNER_EVAL_MS while agents are live.
  *
  * Quitting (runner_close) kills the live agents (SIGHUP, SIGTERM, then
  * SIGKILL after a grace period) WITHOUT reporting their end to the orch: the

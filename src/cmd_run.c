@@ -577,6 +577,16 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	if (interrupted)
 		say(&u, "info", -1, "interrupted by %s: stopping the agents and saving the state",
 		    got_signal == SIGINT ? "SIGINT" : got_signal == SIGTERM ? "SIGTERM" : "a signal");
+	if (!interrupted && !u.merge && !p->auto_merge && p->mode == PLAN_MODE_WAVES) {
+		int waiting = 0, cur = orch_current_wave(u.o);
+		for (int i = 0; i < p->ntasks; i++)
+			waiting += u.o->t[i].st == TASK_PENDING && p->tasks[i].wave > cur;
+		if (waiting && !(u.waves_limit && u.o->wave_open >= cur))
+			say(&u, "info", -1,
+			    "%d task%s of later waves wait for wave %d to be merged: run with --merge, or "
+			    "shoal merge --wave %d",
+			    waiting, waiting == 1 ? "" : "s", cur, cur);
+	}
 	rc = summary(&u, interrupted);
 	runner_close(u.r);
 	free(u.retried);

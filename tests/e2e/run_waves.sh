@@ -80,6 +80,22 @@ t_has "status: lists the reports" "reports in $R2/.shoal/reports/: a, b, c" "$st
 out=$(cd "$R2" && "$SHOAL" status --markdown --json 2>&1); rc=$?
 t_eq "status --markdown --json: usage error" 2 "$rc"
 
+# Without --merge: wave 1 runs, the later waves wait; exit 1 with a hint.
+R3=$T/repo3
+t_repo "$R3"
+cp "$R/shoal.json" "$R3/shoal.json"
+res=$(cd "$R3" && "$SHOAL" run 2>&1); rc=$?
+t_eq "run without --merge: exit 1 (later waves not run)" 1 "$rc"
+t_has "run without --merge: hint" "3 tasks of later waves wait for wave 1 to be merged: run with --merge, or shoal merge --wave 1" "$res"
+t_has "run without --merge: wave 1 done" "3 pending, 3 done" "$res"
+t_eq "run without --merge: base untouched" "" "$(run_merge_order "$R3")"
+# ... and --waves 1 without --merge: wave 1 done is success.
+R4=$T/repo4
+t_repo "$R4"
+cp "$R/shoal.json" "$R4/shoal.json"
+res=$(cd "$R4" && "$SHOAL" run --waves 1 2>&1); rc=$?
+t_eq "run --waves 1 without --merge: exit 0" 0 "$rc"
+
 # Usage errors.
 out=$(cd "$R" && "$SHOAL" run --waves x 2>&1); rc=$?
 t_eq "run --waves x: exit 2" 2 "$rc"
