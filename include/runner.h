@@ -1,6 +1,6 @@
 /* runner — the live engine of one run, for one repository and one plan,
  * shared by the headless `shoal run` and the dashboard. It owns:
- *   - the repository lock (.shoal/run.lock: one shoal per repository; a dead
+ *   - the repository lock (.shoal/lock: one shoal per repository; a dead
  *     owner's lock is taken over),
  *   - the orchestrator (include/orch.h) and its orch_ops implementation,
  *   - the git worker thread (worktrees, merges, validation: never on the
@@ -26,7 +26,10 @@
  * runner_timeout_ms is -1 (sleep until an fd is ready) when no agent is live
  * and nothing is pending: zero wakeups when idle. Everything happens on the
  * caller's thread except git work. One runner per process (the SIGCHLD
- * handler is process-wide).
+ * handler is process-wide; runner_open installs it and runner_close puts the
+ * previous one back). A caller that replaces it loses nothing but latency:
+ * every runner_handle also polls its children (waitpid WNOHANG), and the
+ * status timer wakes it every RUNNER_EVAL_MS while agents are live.
  *
  * Quitting (runner_close) kills the live agents (SIGHUP, SIGTERM, then
  * SIGKILL after a grace period) WITHOUT reporting their end to the orch: the
@@ -124,6 +127,8 @@ struct orch *runner_orch(struct runner *r);
 const struct plan *runner_plan(const struct runner *r);
 const char *runner_shoal_dir(const struct runner *r);
 const char *runner_repo(const struct runner *r);
+/* The base branch the tasks branch from and merge into (resolved at open). */
+const char *runner_base(const struct runner *r);
 /* The terminal of task i's agent (kept after it exits, replaced when it is
  * started again), or NULL when it never ran in this process. The caller may
  * read its grid and title, and call term_key/term_char/term_paste/
@@ -175,8 +180,10 @@ int runner_merge_wave(struct runner *r, struct err *e);
 int runner_merge_base_into(struct runner *r, int i, struct err *e);
 /* Starts every interrupted task again in its worktree: with the profile's
  * resume argv when it has one, else its normal argv; an interrupted task
- * without a worktree is retried. Returns how many were started; failures
- * come as ERROR events. */
+ * without a worktree is retried, up to max_workers live tasks (call it
+ * again when workers are free). Returns how many were started; failures
+ * come as ERROR events, and a task that could not be resumed is not tried
+ * again (it stays interrupted for the operator). */
 int runner_resume_interrupted(struct runner *r);
 /* Stops every live agent (runner_stop_task on each). */
 void runner_stop_all(struct runner *r);

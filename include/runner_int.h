@@ -21,6 +21,7 @@ struct agent {
 	int64_t kill_at;     /* SIGKILL deadline after a stop, 0 = none */
 	int reported;        /* its exit was given to the orch */
 	int orch_pid;        /* the pid handed to the orch */
+	int resume_failed;   /* runner_resume_interrupted could not start it */
 };
 
 struct runner {
@@ -58,7 +59,5 @@ void runner_reap(struct runner *r);
 /* Handles every waiting git worker message. */
 void runner_git_messages(struct runner *r);
 void runner_agent_free(struct agent *a);
-/* The resolved base branch. */
-const char *runner_base(const struct runner *r);
 
 #endif

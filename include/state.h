@@ -1,8 +1,7 @@
 /* state — what shoal remembers between runs, under .shoal/ at the root of the
  * main worktree: state.json (every task's state, branch, worktree, pid, exit,
  * times, merge outcome, plus the plan's path and a hash of its bytes), the
- * event log logs/events.jsonl, and the per-repository lock file `run.lock` (not `lock`: that one is
- * the git engine's flock file, which it creates empty).
+ * event log logs/events.jsonl, and the per-repository lock file `lock`.
  *
  * state.json is written atomically (temp file in the same directory, fsync,
  * rename, fsync of the directory): a crash leaves the old or the new file,
@@ -101,7 +100,7 @@ int state_mkdirs(const char *shoal_dir, struct err *e);
 /* Appends the event as one JSON line to path (O_APPEND, one write). */
 int state_event_append(const char *path, const struct task_event *ev, struct err *e);
 
-/* The per-repository lock: dir/run.lock holds the owner's pid (and its start
+/* The per-repository lock: dir/lock holds the owner's pid (and its start
  * time, so that a pid reused after a crash or reboot is not taken for a
  * running shoal). Taking it is
  * atomic (the pid is written to a temp file that is link()ed to the lock

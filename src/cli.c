@@ -83,14 +83,20 @@ static void print_cmd_usage(FILE *f, const struct cli_cmd *cmd)
 	fprintf(f, "usage: shoal %s %s\n", cmd->name, cmd->usage);
 }
 
+/* "shoal CMD: MESSAGE\n" on stderr. */
+static void vcomplain(struct cli *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vcomplain(c, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	const struct cli_cmd *cmd = c && c->cmd ? find_cmd(c->cmd) : NULL;
 	if (cmd)
 		fprintf(stderr, "usage: shoal %s %s (see 'shoal help %s')\n", cmd->name, cmd->usage, cmd->name);
@@ -102,11 +108,9 @@ int cli_usage_error(struct cli *c, const char *fmt, ...)
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vcomplain(c, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_FAIL;
 }
 

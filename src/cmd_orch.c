@@ -16,9 +16,12 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "board.h"
 #include "cli.h"
 #include "cmd.h"
 #include "ctl.h"
+#include "gitdiff.h"
+#include "gitrepo.h"
 #include "plan.h"
 #include "state.h"
 
@@ -569,10 +572,74 @@ static void fmt_clock(int64_t ms, char *buf, size_t n)
 	strftime(buf, n, "%H:%M:%S", &tm);
 }
 
+/* `shoal status --markdown`: the board for a pull request. Waves come from
+ * the plan the state names, changed files from the git engine (read-only:
+ * the task branch's changes not in the base yet, plus its worktree's
+ * uncommitted ones), summaries from the completion reports. */
+static void status_markdown(const struct state *s, const char *dir)
+{
+	char *root = xstrndup(dir, strlen(dir) - strlen("/.shoal"));
+	struct plan *p = NULL;
+	if (s->plan_path) {
+		char *pp = s->plan_path[0] == '/' ? xstrdup(s->plan_path) : xasprintf("%s/%s", root, s->plan_path);
+		struct diags d;
+		diags_init(&d, pp, NULL, 0);
+		p = plan_load(pp, NULL, &d);
+		diags_free(&d);
+		free(pp);
+	}
+	struct err e;
+	struct gitrepo *g = gitrepo_open(root, &e);
+	char *base = NULL;
+	if (g && gitrepo_base(g, p ? p->base : NULL, &base, &e) < 0)
+		base = NULL;
+	struct board_row *rows = xcalloc((size_t)s->ntasks + 1, sizeof *rows);
+	char **reports = xcalloc((size_t)s->ntasks + 1, sizeof *reports);
+	for (int i = 0; i < s->ntasks; i++) {
+		const struct state_task *t = &s->tasks[i];
+		int pi = p ? plan_find(p, t->id) : -1;
+		struct board_row *r = &rows[i];
+		r->id = t->id;
+		r->st = t->st;
+		r->branch = t->branch;
+		r->wave = pi >= 0 ? p->tasks[pi].wave : 0;
+		r->merge_commit = t->merge_commit;
+		r->files = -1;
+		if (g && base && t->branch && t->st != TASK_MERGED) {
+			struct gitdiff_task d = { .id = t->id };
+			if (gitdiff_task(g, base, t->branch, t->worktree, NULL, &d, &e) == 0)
+				r->files = d.nfiles;
+			gitdiff_task_free(&d);
+		}
+		if (t->report) {
+			r->report = t->report;
+		} else {
+			char *rp = xasprintf("%s/reports/%s.md", dir, t->id);
+			reports[i] = util_read_file(rp, NULL, NULL);
+			free(rp);
+			r->report = reports[i];
+		}
+	}
+	struct sbuf b = { 0 };
+	board_markdown(&b, p ? p->name : s->plan_path, base, rows, s->ntasks);
+	fwrite(b.s, 1, b.len, stdout);
+	sbuf_free(&b);
+	for (int i = 0; i < s->ntasks; i++)
+		free(reports[i]);
+	free(reports);
+	free(rows);
+	free(base);
+	if (g)
+		gitrepo_close(g);
+	if (p)
+		plan_free(p);
+	free(root);
+}
+
 int cmd_status(struct cli *c, int argc, char **argv)
 {
-	const char *json = NULL;
-	const struct cli_flag flags[] = { { "--json", 0, 0, &json } };
+	const char *json = NULL, *md = NULL;
+	const struct cli_flag flags[] = { { "--json", 0, 0, &json }, { "--markdown", 0, 0, &md } };
 	char *pos[1];
 	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 0, &npos);
 	if (rc)
@@ -592,7 +659,15 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		free(dir);
 		return rc;
 	}
-	if (json) {
+	if (json && md) {
+		state_free(&s);
+		free(path);
+		free(dir);
+		return cli_usage_error(c, "--json and --markdown cannot be combined");
+	}
+	if (md) {
+		status_markdown(&s, dir);
+	} else if (json) {
 		char *text = state_to_json(&s);
 		cJSON *j = cJSON_Parse(text);
 		free(text);
@@ -635,6 +710,18 @@ int cmd_status(struct cli *c, int argc, char **argv)
 				sbuf_printf(&sum, "%s%d %s", sum.len ? ", " : "", counts[k], task_state_name((enum task_state)k));
 		printf("%s\n", sum.len ? sum.s : "no tasks");
 		sbuf_free(&sum);
+		/* Completion reports saved by the run (.shoal/reports/<id>.md). */
+		struct sbuf rep = { 0 };
+		int nrep = 0;
+		for (int i = 0; i < s.ntasks; i++) {
+			char *rp = xasprintf("%s/reports/%s.md", dir, s.tasks[i].id);
+			if (access(rp, R_OK) == 0)
+				sbuf_printf(&rep, "%s%s", nrep++ ? ", " : "", s.tasks[i].id);
+			free(rp);
+		}
+		if (nrep)
+			printf("report%s in %s/reports/: %s\n", nrep == 1 ? "" : "s", dir, rep.s);
+		sbuf_free(&rep);
 	}
 	state_free(&s);
 	free(path);

@@ -245,7 +245,10 @@ static void drive_waves(struct run *u)
 		if (p->tasks[i].wave != cur)
 			continue;
 		enum task_state s = o->t[i].st;
-		if (!settled(s))
+		/* Interrupted with a worker free: its resume failed (drive
+		 * resumes the others first). */
+		int stuck = s == TASK_INTERRUPTED && orch_live(o) < p->max_workers;
+		if (!settled(s) && !stuck)
 			return;
 		if (s == TASK_FAILED && u->retried[i] < u->retries && !u->timed_out[i])
 			return; /* about to be restarted */
@@ -312,7 +315,8 @@ static void drive_dag(struct run *u)
 		return;
 	for (int i = 0; i < p->ntasks; i++) {
 		enum task_state s = o->t[i].st;
-		if (task_state_live(s) || s == TASK_READY || s == TASK_MERGING || s == TASK_INTERRUPTED)
+		if (task_state_live(s) || s == TASK_READY || s == TASK_MERGING ||
+		    (s == TASK_INTERRUPTED && orch_live(o) >= p->max_workers))
 			return;
 		if (s == TASK_FAILED && u->retried[i] < u->retries && !u->timed_out[i])
 			return;
@@ -480,12 +484,16 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	memset(&u, 0, sizeof u);
 	u.json = json != NULL;
 	u.merge = merge != NULL;
-	if (waves && (parse_count(c, "--waves", waves, &u.waves_limit) || !u.waves_limit))
-		return u.waves_limit ? EXIT_USAGE : cli_usage_error(c, "--waves needs at least 1");
+	if (waves && parse_count(c, "--waves", waves, &u.waves_limit))
+		return EXIT_USAGE;
+	if (waves && !u.waves_limit)
+		return cli_usage_error(c, "--waves needs at least 1");
 	if (retries && parse_count(c, "--retries", retries, &u.retries))
 		return EXIT_USAGE;
-	if (timeout && (parse_count(c, "--timeout", timeout, &u.timeout_s) || !u.timeout_s))
-		return u.timeout_s ? EXIT_USAGE : cli_usage_error(c, "--timeout needs at least 1 second");
+	if (timeout && parse_count(c, "--timeout", timeout, &u.timeout_s))
+		return EXIT_USAGE;
+	if (timeout && !u.timeout_s)
+		return cli_usage_error(c, "--timeout needs at least 1 second");
 	struct plan *p = cli_load_plan(c, npos ? pos[0] : NULL);
 	if (!p)
 		return EXIT_FAIL;
@@ -569,6 +577,16 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	if (interrupted)
 		say(&u, "info", -1, "interrupted by %s: stopping the agents and saving the state",
 		    got_signal == SIGINT ? "SIGINT" : got_signal == SIGTERM ? "SIGTERM" : "a signal");
+	if (!interrupted && !u.merge && !p->auto_merge && p->mode == PLAN_MODE_WAVES) {
+		int waiting = 0, cur = orch_current_wave(u.o);
+		for (int i = 0; i < p->ntasks; i++)
+			waiting += u.o->t[i].st == TASK_PENDING && p->tasks[i].wave > cur;
+		if (waiting && !(u.waves_limit && u.o->wave_open >= cur))
+			say(&u, "info", -1,
+			    "%d task%s of later waves wait for wave %d to be merged: run with --merge, or "
+			    "shoal merge --wave %d",
+			    waiting, waiting == 1 ? "" : "s", cur, cur);
+	}
 	rc = summary(&u, interrupted);
 	runner_close(u.r);
 	free(u.retried);

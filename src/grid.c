@@ -684,7 +684,8 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
 	l->flags = (uint8_t)(flags & GRID_ROW_WRAPPED);
-	memcpy(l->data, tmp, nb);
+	if (nb) /* tmp is NULL for an empty line */
+		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
 	g->sb_bytes += nb + sizeof *l;

@@ -204,10 +204,9 @@ static int op_start_worktree(void *ud, int i, const char *branch, int fresh, str
 	struct runner *r = ud;
 	if (!r->w)
 		return err_set(e, "the git worker is not running");
-	const char *id = r->p->tasks[i].id;
-	if (fresh) /* retry from scratch: the old worktree and branch go first */
-		gitworker_wt_remove(r->w, r->base, id, 1, UD(i));
-	gitworker_wt_add(r->w, r->base, branch, id, UD(i));
+	/* An existing worktree of the task on its branch is used as it is;
+	 * fresh (retry from scratch) discards it and the branch first. */
+	gitworker_wt_start(r->w, r->base, branch, r->p->tasks[i].id, fresh, UD(i));
 	return 0;
 }
 
@@ -216,8 +215,18 @@ static int op_spawn(void *ud, int i, char *const *argv, char *const *env, const 
 {
 	struct runner *r = ud;
 	struct agent *a = &r->a[i];
-	if (a->pty.pid > 0 && !a->pty.exited)
-		return err_set(e, "its previous process (pid %d) is still running", (int)a->pty.pid);
+	if (a->pty.pid > 0 && !a->pty.exited) {
+		/* Restarted while the stopped one is still in its grace period:
+		 * it goes now (and is reaped here, never reported). */
+		pty_kill(&a->pty, SIGKILL);
+		for (int k = 0; k < 100 && !pty_reap(&a->pty); k++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if (!a->pty.exited)
+			return err_set(e, "its previous process (pid %d) does not exit", (int)a->pty.pid);
+		a->reported = 1;
+	}
 	int rows = r->rows, cols = r->cols;
 	if (a->term) /* keep the size the UI gave it */
 		term_size(a->term, &rows, &cols);
@@ -354,11 +363,11 @@ static void merge_done(struct runner *r, int i, struct gw_msg *m)
 			sbuf_printf(&d, ", log %s", res->log_path);
 		break;
 	default:
-		outcome = merge_outcome_name(res->outcome);
+		outcome = merge_outcome_key(res->outcome);
 		sbuf_adds(&d, res->msg[0] ? res->msg : merge_outcome_name(res->outcome));
 		break;
 	}
-	const char *commit = res->outcome == MERGE_ALREADY ? res->preview.base_tip : res->new_tip;
+	const char *commit = res->new_tip[0] ? res->new_tip : res->preview.base_tip;
 	orch_merge_done(&r->orch, i, outcome, commit[0] ? commit : NULL, d.s);
 	sbuf_free(&d);
 }
@@ -409,7 +418,7 @@ void runner_git_messages(struct runner *r)
 				     m->what ? m->what : "checkout", m->done, m->total);
 		} else if (m->kind == GW_OUTPUT) {
 			merge_output(r, i, m->text, m->n);
-		} else if (m->op == GW_WT_ADD) {
+		} else if (m->op == GW_WT_ADD || m->op == GW_WT_START) {
 			struct gitwt_add_result *res = m->result;
 			if (m->rc == 0 && res && res->path)
 				orch_worktree_done(&r->orch, i, res->path, NULL);
@@ -582,7 +591,7 @@ int runner_resume_interrupted(struct runner *r)
 {
 	int n = 0;
 	for (int i = 0; i < r->p->ntasks; i++) {
-		if (r->orch.t[i].st != TASK_INTERRUPTED)
+		if (r->orch.t[i].st != TASK_INTERRUPTED || r->a[i].resume_failed)
 			continue;
 		if (orch_live(&r->orch) >= r->p->max_workers)
 			break;
@@ -595,8 +604,10 @@ int runner_resume_interrupted(struct runner *r)
 			rc = orch_resume(&r->orch, i, &e);
 		else
 			rc = orch_restart(&r->orch, i, &e);
-		if (rc < 0)
+		if (rc < 0) {
+			r->a[i].resume_failed = 1;
 			runner_emitf(r, RUNNER_EV_ERROR, i, "%s: cannot resume: %s", r->p->tasks[i].id, e.msg);
+		}
 		else
 			n++;
 	}

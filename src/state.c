@@ -549,7 +549,7 @@ static int owner_alive(int pid, unsigned long long start)
 
 int state_lock_owner(const char *shoal_dir)
 {
-	char *p = xasprintf("%s/run.lock", shoal_dir);
+	char *p = xasprintf("%s/lock", shoal_dir);
 	int pid = read_pid(p);
 	free(p);
 	return pid;
@@ -557,7 +557,7 @@ int state_lock_owner(const char *shoal_dir)
 
 int state_lock_running(const char *shoal_dir)
 {
-	char *p = xasprintf("%s/run.lock", shoal_dir);
+	char *p = xasprintf("%s/lock", shoal_dir);
 	unsigned long long start;
 	int pid = read_lock(p, &start);
 	free(p);
@@ -567,8 +567,8 @@ int state_lock_running(const char *shoal_dir)
 int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *e)
 {
 	memset(l, 0, sizeof *l);
-	char *path = xasprintf("%s/run.lock", shoal_dir);
-	char *tmp = xasprintf("%s/run.lock.%ld", shoal_dir, (long)getpid());
+	char *path = xasprintf("%s/lock", shoal_dir);
+	char *tmp = xasprintf("%s/lock.%ld", shoal_dir, (long)getpid());
 	char pidbuf[64];
 	unsigned long long me = proc_start((int)getpid());
 	int n = me ? snprintf(pidbuf, sizeof pidbuf, "%ld\nstart %llu\n", (long)getpid(), me)
@@ -612,7 +612,7 @@ int state_lock_acquire(struct state_lock *l, const char *shoal_dir, struct err *
 		/* Stale: move it aside under a private name, and check that what
 		 * we moved is still the dead owner's lock (another shoal may have
 		 * taken it over in between; then put theirs back). */
-		char *aside = xasprintf("%s/run.lock.stale.%ld", shoal_dir, (long)getpid());
+		char *aside = xasprintf("%s/lock.stale.%ld", shoal_dir, (long)getpid());
 		if (rename(path, aside) == 0) {
 			unsigned long long mstart;
 			int moved = read_lock(aside, &mstart);

@@ -17,6 +17,7 @@ sleep "$dur"
 printf '%s\n' "$content" >"$file"
 git add "$file" && git commit -q -m "task $id" -- "$file"
 rc=$?
+[ -n "${RUN_REPORT:-}" ] && printf '## Task %s | done\n\nWrote %s.\n' "$id" "$file" >SHOAL_REPORT.md
 (
 	flock 9
 	n=$(cat "$RUN_T/count"); n=$((n - 1)); echo $n >"$RUN_T/count"

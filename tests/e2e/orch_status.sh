@@ -33,7 +33,7 @@ t_has "status: merged task" "user-model  merged         merged 0123456789ab" "$o
 t_has "status: failed task" "login       failed         exit 3" "$out"
 t_has "status: summary" "1 pending, 1 running, 1 failed, 1 merged" "$out"
 # A live pid in the lock: shoal is running (this shell stands for it).
-echo $$ >.shoal/run.lock
+echo $$ >.shoal/lock
 out=$("$SHOAL" status 2>&1)
 t_has "status: running shoal" "shoal is running (pid $$)" "$out"
 t_has "status: live pid shown" "hashing     running        pid 4242" "$out"
@@ -46,7 +46,7 @@ git -C "$R" worktree add -q -b shoal/x/hashing "$R/.shoal/worktrees/hashing" 2>/
 out=$(cd "$R/.shoal/worktrees/hashing" && "$SHOAL" status 2>&1); rc=$?
 t_eq "status: from a task worktree: exit 0" 0 "$rc"
 t_has "status: from a task worktree: the main repository's run" "shoal is running (pid $$)" "$out"
-rm -f .shoal/run.lock
+rm -f .shoal/lock
 
 printf '{"format":"shoal-state",' >.shoal/state.json
 out=$("$SHOAL" status 2>&1); rc=$?

@@ -50,7 +50,7 @@ R2=$T/repo2
 t_repo "$R2"
 sed 's/"max_workers": 2/"max_workers": 3/' "$R/shoal.json" >"$R2/shoal.json"
 : >"$T/events"
-js=$(cd "$R2" && "$SHOAL" run --merge --waves 1 --json 2>&1); rc=$?
+js=$(cd "$R2" && RUN_REPORT=1 "$SHOAL" run --merge --waves 1 --json 2>"$T/json.err"); rc=$?
 t_eq "run --waves 1 --json: exit 0 (wave 1 merged)" 0 "$rc"
 bad=$(printf '%s\n' "$js" | python3 -c 'import json,sys
 n=0
@@ -65,6 +65,36 @@ t_has "run --json: summary" '"summary":[' "$js"
 t_eq "run --waves 1: only wave 1 merged" "a b c " "$(run_merge_order "$R2")"
 t_eq "run --waves 1: max_workers 3 reached" 3 "$(run_max_conc)"
 t_has "run --waves 1: wave 2 left pending" '"task":"d","wave":2,"state":"pending"' "$js"
+
+# status --markdown: the board, with the reports' first lines.
+md=$(cd "$R2" && "$SHOAL" status --markdown 2>&1); rc=$?
+t_eq "status --markdown: exit 0" 0 "$rc"
+t_has "status --markdown: heading" "## shoal: w" "$md"
+t_has "status --markdown: counts" "3 of 6 tasks merged into \`main\`" "$md"
+t_has "status --markdown: merged row with report summary" "| 1 | a | ✅ merged (" "$md"
+t_has "status --markdown: report first line, | escaped" "| Task a \\| done |" "$md"
+t_has "status --markdown: pending row" "| 2 | d | pending |  |  |  |" "$md"
+t_check "status --markdown: report saved" test -s "$R2/.shoal/reports/a.md"
+st=$(cd "$R2" && "$SHOAL" status 2>&1)
+t_has "status: lists the reports" "reports in $R2/.shoal/reports/: a, b, c" "$st"
+out=$(cd "$R2" && "$SHOAL" status --markdown --json 2>&1); rc=$?
+t_eq "status --markdown --json: usage error" 2 "$rc"
+
+# Without --merge: wave 1 runs, the later waves wait; exit 1 with a hint.
+R3=$T/repo3
+t_repo "$R3"
+cp "$R/shoal.json" "$R3/shoal.json"
+res=$(cd "$R3" && "$SHOAL" run 2>&1); rc=$?
+t_eq "run without --merge: exit 1 (later waves not run)" 1 "$rc"
+t_has "run without --merge: hint" "3 tasks of later waves wait for wave 1 to be merged: run with --merge, or shoal merge --wave 1" "$res"
+t_has "run without --merge: wave 1 done" "3 pending, 3 done" "$res"
+t_eq "run without --merge: base untouched" "" "$(run_merge_order "$R3")"
+# ... and --waves 1 without --merge: wave 1 done is success.
+R4=$T/repo4
+t_repo "$R4"
+cp "$R/shoal.json" "$R4/shoal.json"
+res=$(cd "$R4" && "$SHOAL" run --waves 1 2>&1); rc=$?
+t_eq "run --waves 1 without --merge: exit 0" 0 "$rc"
 
 # Usage errors.
 out=$(cd "$R" && "$SHOAL" run --waves x 2>&1); rc=$?

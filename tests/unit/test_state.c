@@ -370,7 +370,7 @@ static void test_lock(void **st)
 {
 	(void)st;
 	char *d = tmpdir();
-	char *lp = xasprintf("%s/run.lock", d);
+	char *lp = xasprintf("%s/lock", d);
 	struct state_lock l, l2;
 	struct err e;
 

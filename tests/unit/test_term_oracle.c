@@ -186,7 +186,7 @@ static void test_hand_written(void **st)
 		}
 		size_t n = strlen(h->bytes);
 		if (strcmp(h->name, "nul and del") == 0)
-			n = 7;
+			n = 5; /* a NUL b DEL c: strlen stops at the NUL */
 		check_all_chunkings(h->name, h->rows, h->cols, h->bytes, n);
 	}
 }

@@ -1,0 +1,108 @@
+/* Unit tests for plandiff (plan changes between runs, compatibility of a
+ * saved state). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan.h"
+#include "plandiff.h"
+#include "state.h"
+
+static struct plan *load(const char *text)
+{
+	struct diags d;
+	diags_init(&d, "p.json", text, strlen(text));
+	struct plan *p = plan_parse("p.json", text, strlen(text), NULL, &d);
+	diags_free(&d);
+	assert_non_null(p);
+	return p;
+}
+
+#define PLAN_ABC "{\"name\":\"x\",\"tasks\":[{\"id\":\"a\",\"command\":[\"true\"]}," \
+		 "{\"id\":\"b\",\"command\":[\"true\"]},{\"id\":\"c\",\"depends_on\":[\"a\"],\"command\":[\"true\"]}]}"
+
+static void set(struct state *s, const char *id, enum task_state st)
+{
+	state_task_get(s, id)->st = st;
+}
+
+static void test_same_plan(void **u)
+{
+	(void)u;
+	struct plan *a = load(PLAN_ABC), *b = load(PLAN_ABC);
+	struct state s;
+	state_init(&s, "p.json", "h");
+	assert_null(plandiff_describe(a, b, &s));
+	assert_int_equal(plandiff_check(b, &s, &(struct err){ { 0 } }), 0);
+	state_free(&s);
+	plan_free(a);
+	plan_free(b);
+}
+
+static void test_added_removed_deps(void **u)
+{
+	(void)u;
+	struct plan *old = load(PLAN_ABC);
+	struct plan *cur = load("{\"name\":\"x\",\"tasks\":[{\"id\":\"a\",\"command\":[\"true\"]},"
+				"{\"id\":\"d\",\"command\":[\"true\"]},"
+				"{\"id\":\"c\",\"depends_on\":[\"a\",\"d\"],\"command\":[\"true\"]}]}");
+	struct state s;
+	state_init(&s, "p.json", "h");
+	set(&s, "a", TASK_MERGED);
+	set(&s, "b", TASK_PENDING);
+	set(&s, "c", TASK_PENDING);
+	char *d = plandiff_describe(old, cur, &s);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "task added: d\n"));
+	assert_non_null(strstr(d, "task removed: b (it was pending)\n"));
+	assert_non_null(strstr(d, "task c: dependencies changed: a -> a, d\n"));
+	free(d);
+	struct err e = { { 0 } };
+	assert_int_equal(plandiff_check(cur, &s, &e), 0); /* b never started */
+	/* A started task removed: refused, naming it. */
+	set(&s, "b", TASK_DONE);
+	assert_int_equal(plandiff_check(cur, &s, &e), -1);
+	assert_non_null(strstr(e.msg, "task b is done in the saved run but no longer in the plan"));
+	state_free(&s);
+	plan_free(old);
+	plan_free(cur);
+}
+
+static void test_merged_gets_unmerged_dep(void **u)
+{
+	(void)u;
+	struct plan *cur = load("{\"name\":\"x\",\"tasks\":[{\"id\":\"a\",\"depends_on\":[\"n\"],\"command\":[\"true\"]},"
+				"{\"id\":\"n\",\"command\":[\"true\"]}]}");
+	struct state s;
+	state_init(&s, "p.json", "h");
+	set(&s, "a", TASK_MERGED);
+	struct err e = { { 0 } };
+	assert_int_equal(plandiff_check(cur, &s, &e), -1);
+	assert_non_null(strstr(e.msg, "task a is already merged but now depends on n, which is new"));
+	set(&s, "n", TASK_SKIPPED);
+	assert_int_equal(plandiff_check(cur, &s, &e), 0);
+	/* Without the old plan: ids only. */
+	set(&s, "gone", TASK_PENDING);
+	char *d = plandiff_describe(NULL, cur, &s);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "task removed: gone (it was pending)"));
+	assert_null(strstr(d, "task added"));
+	free(d);
+	state_free(&s);
+	plan_free(cur);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_plan),
+		cmocka_unit_test(test_added_removed_deps),
+		cmocka_unit_test(test_merged_gets_unmerged_dep),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
