@@ -403,8 +403,8 @@ static void a_quit(struct dash *d, int arg, int confirmed)
 const struct action action_table[] = {
 	{ "next-wave", { 'n' }, "start the next wave", a_next_wave, 0, 0 },
 	{ "start", { 's' }, "start the selected task now (resume it if interrupted)", a_start, 0, ACTION_NEEDS_TASK },
-	{ "merge", { 'm' }, "merge the selected task (preview first)", a_merge, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
-	{ "merge-wave", { 'M' }, "merge the current wave in dependency order", a_merge_wave, 0, ACTION_DESTRUCTIVE },
+	{ "merge", { 'm' }, "merge the selected task after a preview", a_merge, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
+	{ "merge-wave", { 'M' }, "merge the current wave in dependency order after a preview", a_merge_wave, 0, ACTION_DESTRUCTIVE },
 	{ "zoom", { 'z' }, "zoom / unzoom the focused pane", a_zoom, 0, 0 },
 	{ "focus-left", { 'h', SK(TERM_KEY_LEFT) }, "focus the pane to the left (or the sidebar)", a_focus_dir, 'h', 0 },
 	{ "focus-down", { 'j', SK(TERM_KEY_DOWN) }, "focus the pane below (sidebar: next task)", a_focus_dir, 'j', 0 },

@@ -38,8 +38,8 @@ const struct cli_cmd cli_cmds[] = {
 	  "open the dashboard on PLAN (what 'shoal [PLAN]' does)", cmd_ui },
 	{ "demo", "[--dir DIR] [--speed K] [--theme NAME]",
 	  "create the demo project in a temporary git repository and open the dashboard on it", cmd_demo },
-	{ "config", "[--print] [--check FILE] [--theme NAME]",
-	  "print the effective configuration (and theme), or check a config file", cmd_config },
+	{ "config", "[--print] [--check FILE] [--theme NAME] [--keys | --keys-markdown]",
+	  "print the effective configuration and theme, check a config file, list the keys", cmd_config },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);

@@ -7,14 +7,17 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "action.h"
 #include "config.h"
+#include "keys.h"
 #include "theme.h"
 
 int cmd_config(struct cli *c, int argc, char **argv)
 {
-	const char *print = NULL, *check = NULL, *theme = NULL;
+	const char *print = NULL, *check = NULL, *theme = NULL, *keys = NULL, *keys_md = NULL;
 	struct cli_flag flags[] = { { "--print", 'p', 0, &print }, { "--check", 0, 1, &check },
-				    { "--theme", 't', 1, &theme } };
+				    { "--theme", 't', 1, &theme }, { "--keys", 0, 0, &keys },
+				    { "--keys-markdown", 0, 0, &keys_md } };
 	char *pos[1];
 	int npos;
 	int rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 0, &npos);
@@ -25,6 +28,36 @@ int cmd_config(struct cli *c, int argc, char **argv)
 	if (config_load(&cfg, check, &e) < 0) {
 		fprintf(stderr, "%s\n", e.msg);
 		return EXIT_FAIL;
+	}
+	if (keys || keys_md) { /* the binding table, as the help view shows it */
+		struct action_keymap km;
+		action_keymap_default(&km);
+		char pk[16];
+		keys_char_name(7, pk, sizeof pk);
+		if (keys_md) {
+			printf("| key | action |\n|---|---|\n| `%s` `%s` | send the prefix key to the agent |\n", pk, pk);
+			for (int i = 0; i < action_count; i++) {
+				if (!action_table[i].help)
+					continue;
+				char k[64];
+				action_keys_text(&km, i, k, sizeof k);
+				if (!strcmp(action_table[i].name, "focus-1"))
+					snprintf(k, sizeof k, "1-9");
+				printf("| `%s` | %s%s |\n", k, action_table[i].help,
+				       action_table[i].flags & ACTION_DESTRUCTIVE ? " (asks first)" : "");
+			}
+		} else {
+			char **lines;
+			int n = action_help_lines(&km, pk, &lines);
+			for (int i = 0; i < n; i++) {
+				printf("%s\n", lines[i]);
+				free(lines[i]);
+			}
+			free(lines);
+		}
+		action_keymap_free(&km);
+		config_free(&cfg);
+		return EXIT_OK;
 	}
 	if (check && !print) {
 		printf("%s: ok\n", check);
