@@ -56,6 +56,7 @@ struct dash_tile {
 	WINDOW *win;
 	struct layout_pane geom;
 	int redraw;
+	int drawn_state; /* task state + attention the border shows (-1: none yet) */
 };
 
 /* What a confirmation does when accepted. */

@@ -319,6 +319,7 @@ void dash_relayout(struct dash *d)
 		if (t->win)
 			leaveok(t->win, TRUE);
 		t->redraw = 1;
+		t->drawn_state = -1;
 		struct term *tm = runner_term(d->r, list[k]);
 		int rows, cols;
 		term_size(tm, &rows, &cols);
@@ -488,7 +489,9 @@ static void draw_tile(struct dash *d, struct dash_tile *t, int idx)
 	struct grid *g = term_grid(tm);
 	int focused = t->task == d->sel && !d->sidebar_focus;
 	enum task_state s = dash_task_state(d, t->task);
-	if (t->redraw || term_title_changed(tm)) {
+	int look = (int)s * 4 + (focused ? 2 : 0) + (dash_task_attention(d, t->task) ? 1 : 0);
+	if (t->redraw || term_title_changed(tm) || look != t->drawn_state) {
+		t->drawn_state = look;
 		char title[400], status[96];
 		const char *tt = term_title(tm);
 		snprintf(title, sizeof title, "%d %s %s%s%.200s", idx + 1, sidebar_glyph(s),
@@ -670,6 +673,12 @@ static int anything_dirty(struct dash *d)
 	for (int k = 0; k < d->ntiles; k++) {
 		struct term *t = runner_term(d->r, d->tiles[k].task);
 		if (d->tiles[k].redraw || (t && grid_dirty(term_grid(t))))
+			return 1;
+		int task = d->tiles[k].task;
+		int focused = task == d->sel && !d->sidebar_focus;
+		int look = (int)dash_task_state(d, task) * 4 + (focused ? 2 : 0) +
+			   (dash_task_attention(d, task) ? 1 : 0);
+		if (look != d->tiles[k].drawn_state)
 			return 1;
 	}
 	return 0;
