@@ -157,11 +157,15 @@ static void parse_profile(struct config *c, struct diags *d, struct jsonx *j, co
 		cJSON_ArrayForEach(m, a)
 		{
 			snprintf(what, sizeof what, "agent \"%s\": \"%s\"", a->string, m->string);
-			if (!strcmp(m->string, "command"))
+			/* a key given twice: the last one wins */
+			if (!strcmp(m->string, "command")) {
+				strv_free(pr.argv);
 				pr.argv = get_strv(d, j, m, 1, what);
-			else if (!strcmp(m->string, "resume"))
+			} else if (!strcmp(m->string, "resume")) {
+				strv_free(pr.resume);
 				pr.resume = get_strv(d, j, m, 1, what);
-			else if (!strcmp(m->string, "waiting")) {
+			} else if (!strcmp(m->string, "waiting")) {
+				strv_free(pr.waiting);
 				pr.waiting = get_strv(d, j, m, 0, what);
 				const cJSON *e;
 				int k = 0;
@@ -176,6 +180,7 @@ static void parse_profile(struct config *c, struct diags *d, struct jsonx *j, co
 					diag_add(d, jsonx_off(j, m), "%s must be a string, not %s", what,
 						 jsonx_type_name(m));
 				else {
+					free(pr.working_title);
 					pr.working_title = xstrdup(m->valuestring);
 					check_regex(d, j, m, m->valuestring, what);
 				}

@@ -1267,7 +1267,7 @@ static void loop(struct dash *d)
 			break;
 		if (r > 0 && (pf[1].revents & POLLIN))
 			read_signals(d);
-		runner_handle(d->r, r > 0 ? pf + 2 : pf + 2, r > 0 ? nr : 0, (int64_t)util_now_ms());
+		runner_handle(d->r, pf + 2, r > 0 ? nr : 0, (int64_t)util_now_ms());
 		const struct runner_event *ev;
 		while ((ev = runner_event_next(d->r)))
 			on_event(d, ev);
