@@ -802,8 +802,8 @@ static void on_event(struct dash *d, const struct runner_event *ev)
 	const char *id = ev->task >= 0 && ev->task < d->p->ntasks ? d->p->tasks[ev->task].id : "";
 	switch (ev->kind) {
 	case RUNNER_EV_TASK:
-		dash_log(d, "%s: %s → %s%s%s", id, task_state_name(ev->from), task_state_name(ev->to),
-			 ev->text[0] ? " (" : "", ev->text[0] ? ev->text : "");
+		dash_log(d, "%s: %s → %s%s%s%s", id, task_state_name(ev->from), task_state_name(ev->to),
+			 ev->text[0] ? " (" : "", ev->text, ev->text[0] ? ")" : "");
 		if (ev->text[0])
 			dash_msg(d, "%s %s (%s)", id, sidebar_state_label(ev->to), ev->text);
 		else

@@ -146,7 +146,7 @@ void views_log(struct dash *d)
 	if (b.n == 0)
 		add(&b, TH_DIM, "%s", "no events yet");
 	dash_view_open(d, VIEW_LOG, "event log", b.v, b.n);
-	d->vscroll = b.n > 5 ? b.n - 5 : 0; /* the end first */
+	d->vscroll = b.n - (d->area.h - 2) > 0 ? b.n - (d->area.h - 2) : 0; /* the end first */
 }
 
 /* ---- changes ---- */

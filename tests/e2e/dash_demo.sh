@@ -41,6 +41,18 @@ d_keys n
 d_expect_state "the flaky task fails" "$R" colors failed 20
 d_expect_state "commands is done" "$R" commands done 20
 d_expect_state "ui is done" "$R" ui done 20
+d_keys g
+d_expect "g: the DAG view marks the critical path" "★ critical path (3): storage → commands → tests"
+d_expect "with edges both ways" "◀─ storage, args  ─▶ tests, sync"
+d_keys q
+d_keys e
+d_expect "e: the event log has the transitions" "args: running → waiting-input (screen:"
+d_keys q
+d_keys v
+d_expect "v: the changes view lists each branch's files" "Changes against main"
+d_expect "and flags the file outside ui's territory" "M README.md"
+d_keys q
+d_wait_gone "Changes against main" 5
 d_keys a
 d_expect "a selects the task needing attention" "colors: failed"
 d_keys r
