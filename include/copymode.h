@@ -44,6 +44,14 @@ int copy_cursor_row(const struct copymode *cm, const struct grid *g);
 /* The selection in display coordinates for render_grid. */
 void copy_selection(const struct copymode *cm, const struct grid *g, struct render_sel *out);
 
+/* The copy-mode keys, shared by shoal exec and the dashboard: arrows/hjkl
+ * move, PgUp/PgDn (C-b/C-f) page, g/G top/bottom, 0/$ (Home/End) line ends,
+ * Space/v select, q/Esc leave (done here), y/Enter copy (the caller takes
+ * the text: COPY_KEY_COPY). */
+struct keys_ev;
+enum copy_key_result { COPY_KEY_IGNORED, COPY_KEY_DONE, COPY_KEY_LEFT, COPY_KEY_COPY };
+enum copy_key_result copy_key(struct copymode *cm, struct grid *g, const struct keys_ev *ev);
+
 /* UTF-8 text of lines y0..y1, columns x0 (on y0) to x1 (on y1) inclusive:
  * trailing blanks of each line dropped, lines joined with '\n' except where
  * a line soft-wraps onto the next. Caller frees. */

@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "plan.h"
 #include "runner.h"
+#include "screen.h"
 #include "theme.h"
 #include "util.h"
 
@@ -88,7 +89,8 @@ struct dash {
 	unsigned char *bell;   /* per task: rang while not focused */
 	unsigned char *attn_seen; /* per task: attention already announced */
 	/* windows */
-	WINDOW *inwin, *sidewin, *statwin, *viewwin;
+	WINDOW *sidewin, *statwin, *viewwin;
+	struct screen_keys keys; /* the key reader (and its never-drawn window) */
 	struct rect area;   /* where panes and views go */
 	/* views */
 	enum dash_view view;
@@ -111,8 +113,6 @@ struct dash {
 	int dirty_all, side_dirty, stat_dirty;
 	uint64_t last_frame, last_tick;
 	int cursor_shown;
-	int pasting;
-	struct sbuf paste;
 	char *clip;
 	int sb_top;          /* first sidebar row shown */
 };

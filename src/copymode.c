@@ -1,6 +1,9 @@
 /* copymode — cursor, selection and text extraction over scrollback + screen. */
 #include "copymode.h"
 
+#include "keys.h"
+#include "term.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,4 +224,41 @@ char *copy_osc52(const char *text, size_t len)
 	}
 	sbuf_addc(&b, '\a');
 	return sbuf_steal(&b);
+}
+
+enum copy_key_result copy_key(struct copymode *cm, struct grid *g, const struct keys_ev *ev)
+{
+	uint32_t c = ev->kind == KEYS_CHAR ? ev->cp : 0;
+	int k = ev->kind == KEYS_SPECIAL ? ev->key : -1;
+	if (c == 'q' || k == TERM_KEY_ESCAPE) {
+		copy_leave(cm, g);
+		return COPY_KEY_LEFT;
+	}
+	if (c == 'y' || k == TERM_KEY_ENTER)
+		return COPY_KEY_COPY;
+	if (c == 'k' || k == TERM_KEY_UP)
+		copy_move(cm, g, -1, 0);
+	else if (c == 'j' || k == TERM_KEY_DOWN)
+		copy_move(cm, g, 1, 0);
+	else if (c == 'h' || k == TERM_KEY_LEFT)
+		copy_move(cm, g, 0, -1);
+	else if (c == 'l' || k == TERM_KEY_RIGHT)
+		copy_move(cm, g, 0, 1);
+	else if (c == 2 || k == TERM_KEY_PAGEUP) /* C-b */
+		copy_page(cm, g, 1);
+	else if (c == 6 || k == TERM_KEY_PAGEDOWN) /* C-f */
+		copy_page(cm, g, -1);
+	else if (c == 'g')
+		copy_goto(cm, g, -grid_sb_count(g), 0);
+	else if (c == 'G')
+		copy_goto(cm, g, grid_rows(g) - 1, 0);
+	else if (c == '0' || k == TERM_KEY_HOME)
+		copy_goto(cm, g, cm->cy, 0);
+	else if (c == '$' || k == TERM_KEY_END)
+		copy_goto(cm, g, cm->cy, grid_cols(g) - 1);
+	else if (c == ' ' || c == 'v')
+		copy_toggle_select(cm);
+	else
+		return COPY_KEY_IGNORED;
+	return COPY_KEY_DONE;
 }

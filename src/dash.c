@@ -19,67 +19,9 @@
 #include "config.h"
 #include "orch.h"
 #include "render.h"
+#include "screen.h"
 #include "sidebar.h"
 #include "views.h"
-
-/* ---- signals: WINCH, TERM, HUP through a self-pipe (the runner owns
- * SIGCHLD) ---- */
-
-static int sig_pipe[2] = { -1, -1 };
-
-static void on_signal(int s)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)s;
-	(void)!write(sig_pipe[1], &b, 1);
-	errno = saved;
-}
-
-static int signals_setup(struct err *e)
-{
-	if (pipe(sig_pipe) < 0)
-		return err_set(e, "pipe: %s", strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static void signals_restore(void)
-{
-	int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		signal(sigs[i], SIG_DFL);
-	for (int i = 0; i < 2; i++)
-		if (sig_pipe[i] >= 0)
-			close(sig_pipe[i]);
-	sig_pipe[0] = sig_pipe[1] = -1;
-}
-
-static void out_str(const char *s)
-{
-	fflush(stdout);
-	size_t n = strlen(s);
-	while (n > 0) {
-		ssize_t w = write(1, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		s += w;
-		n -= (size_t)w;
-	}
-}
 
 /* ---- small helpers ---- */
 
@@ -879,39 +821,17 @@ static void send_to_agent(struct dash *d, const struct keys_ev *ev)
 		runner_send_key(d->r, i, (enum term_key)ev->key, ev->mods, &e);
 }
 
-static void copy_key(struct dash *d, int i, const struct keys_ev *ev)
+static void dash_copy_key(struct dash *d, int i, const struct keys_ev *ev)
 {
 	struct copymode *cm = &d->copy[i];
 	struct grid *g = term_grid(runner_term(d->r, i));
-	uint32_t c = ev->kind == KEYS_CHAR ? ev->cp : 0;
-	int k = ev->kind == KEYS_SPECIAL ? ev->key : -1;
-	if (c == 'q' || k == TERM_KEY_ESCAPE)
-		copy_leave(cm, g);
-	else if (c == 'k' || k == TERM_KEY_UP)
-		copy_move(cm, g, -1, 0);
-	else if (c == 'j' || k == TERM_KEY_DOWN)
-		copy_move(cm, g, 1, 0);
-	else if (c == 'h' || k == TERM_KEY_LEFT)
-		copy_move(cm, g, 0, -1);
-	else if (c == 'l' || k == TERM_KEY_RIGHT)
-		copy_move(cm, g, 0, 1);
-	else if (c == 2 || k == TERM_KEY_PAGEUP)
-		copy_page(cm, g, 1);
-	else if (c == 6 || k == TERM_KEY_PAGEDOWN)
-		copy_page(cm, g, -1);
-	else if (c == 'g')
-		copy_goto(cm, g, -grid_sb_count(g), 0);
-	else if (c == 'G')
-		copy_goto(cm, g, grid_rows(g) - 1, 0);
-	else if (c == ' ' || c == 'v')
-		copy_toggle_select(cm);
-	else if (c == 'y' || k == TERM_KEY_ENTER) {
+	if (copy_key(cm, g, ev) == COPY_KEY_COPY) {
 		char *text = copy_selected_text(cm, g);
 		free(d->clip);
 		d->clip = text;
 		char *osc = copy_osc52(text, strlen(text));
 		doupdate();
-		out_str(osc);
+		screen_write(osc);
 		free(osc);
 		copy_leave(cm, g);
 		dash_msg(d, "copied %zu bytes", strlen(text));
@@ -1016,7 +936,7 @@ static void handle_key(struct dash *d, const struct keys_ev *ev)
 	int i = d->sel;
 	int pane_keys = !d->sidebar_focus && tile_of(d, i) >= 0;
 	if (pane_keys && d->copy[i].active) {
-		copy_key(d, i, ev);
+		dash_copy_key(d, i, ev);
 		return;
 	}
 	if (pane_keys && runner_task_alive(d->r, i)) {
@@ -1122,90 +1042,28 @@ static void handle_mouse(struct dash *d)
 	}
 }
 
-static void paste_done(struct dash *d)
-{
-	int i = d->sel;
-	if (d->paste.len && runner_term(d->r, i) && runner_task_alive(d->r, i) && !d->sidebar_focus) {
-		struct err e;
-		runner_paste(d->r, i, d->paste.s, d->paste.len, &e);
-	}
-	d->paste.len = 0;
-}
-
-static void paste_char(struct dash *d, const struct keys_ev *ev)
-{
-	uint32_t cp;
-	if (ev->kind == KEYS_CHAR)
-		cp = ev->cp;
-	else if (ev->kind == KEYS_SPECIAL && ev->key == TERM_KEY_ENTER)
-		cp = '\r';
-	else if (ev->kind == KEYS_SPECIAL && ev->key == TERM_KEY_TAB)
-		cp = '\t';
-	else
-		return;
-	char s[4];
-	size_t n;
-	if (cp < 0x80)
-		s[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		s[0] = (char)(0xc0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	else if (cp < 0x10000)
-		s[0] = (char)(0xe0 | cp >> 12), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	else
-		s[0] = (char)(0xf0 | cp >> 18), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	sbuf_add(&d->paste, s, n);
-}
-
 static void read_keys(struct dash *d)
 {
+	struct keys_ev ev;
+	enum screen_key_kind k;
 	for (int guard = 0; guard < 4096 && !d->quit; guard++) {
-		wint_t wc;
-		int r = wget_wch(d->inwin, &wc);
-		if (r == ERR)
+		k = screen_read_key(&d->keys, &ev);
+		if (k == SCREEN_NONE)
 			break;
-		struct keys_ev ev = keys_translate(r == KEY_CODE_YES, (uint32_t)wc);
-		if (d->pasting) {
-			if (ev.kind == KEYS_PASTE_END) {
-				d->pasting = 0;
-				paste_done(d);
-			} else {
-				paste_char(d, &ev);
-				if (d->paste.len > (16u << 20)) {
-					d->pasting = 0;
-					d->paste.len = 0;
-				}
+		if (k == SCREEN_PASTE) {
+			int i = d->sel;
+			if (d->keys.paste.len && runner_task_alive(d->r, i) && !d->sidebar_focus &&
+			    d->view == VIEW_NONE && !d->confirm) {
+				struct err e;
+				runner_paste(d->r, i, d->keys.paste.s, d->keys.paste.len, &e);
 			}
-			continue;
-		}
-		if (ev.kind == KEYS_SPECIAL && ev.key == TERM_KEY_ESCAPE && !ev.mods) {
-			wint_t wc2;
-			int r2 = wget_wch(d->inwin, &wc2);
-			if (r2 != ERR) {
-				struct keys_ev ev2 = keys_translate(r2 == KEY_CODE_YES, (uint32_t)wc2);
-				if (ev2.kind == KEYS_CHAR || ev2.kind == KEYS_SPECIAL)
-					ev = keys_alt(ev2);
-				else {
-					handle_key(d, &ev);
-					ev = ev2;
-				}
-			}
-		}
-		switch (ev.kind) {
-		case KEYS_PASTE_BEGIN:
-			d->pasting = 1;
-			d->paste.len = 0;
-			break;
-		case KEYS_MOUSE:
+			d->keys.paste.len = 0;
+		} else if (k == SCREEN_PASTE_DROPPED) {
+			dash_error(d, "a paste without its end marker was dropped");
+		} else if (ev.kind == KEYS_MOUSE) {
 			handle_mouse(d);
-			break;
-		case KEYS_CHAR:
-		case KEYS_SPECIAL:
+		} else {
 			handle_key(d, &ev);
-			break;
-		default:
-			break;
 		}
 	}
 }
@@ -1213,27 +1071,20 @@ static void read_keys(struct dash *d)
 static void on_winch(struct dash *d)
 {
 	drop_windows(d);
-	struct winsize ws;
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	wresize(d->inwin, 1, 1);
-	mvwin(d->inwin, 0, 0);
-	untouchwin(d->inwin);
+	screen_resized(d->keys.inwin);
 	dash_relayout(d);
 }
 
 static void read_signals(struct dash *d)
 {
-	unsigned char buf[64];
-	ssize_t n;
-	int winch = 0;
-	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGWINCH)
-				winch = 1;
-			else
-				d->quit = 1;
-		}
+	int sigs[64];
+	int n = screen_signal_read(sigs, 64), winch = 0;
+	for (int i = 0; i < n; i++) {
+		if (sigs[i] == SIGWINCH)
+			winch = 1;
+		else
+			d->quit = 1;
+	}
 	if (winch)
 		on_winch(d);
 }
@@ -1246,7 +1097,7 @@ static void loop(struct dash *d)
 	struct pollfd *pf = xcalloc((size_t)max, sizeof *pf);
 	while (!d->quit) {
 		pf[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
-		pf[1] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
+		pf[1] = (struct pollfd){ .fd = screen_signal_fd(), .events = POLLIN };
 		int nr = runner_pollfds(d->r, pf + 2, max - 2);
 		uint64_t now = util_now_ms();
 		int timeout = runner_timeout_ms(d->r, (int64_t)now);
@@ -1312,47 +1163,6 @@ static void loop(struct dash *d)
 	free(pf);
 }
 
-static int screen_start(struct dash *d, struct err *e)
-{
-	if (!isatty(0) || !isatty(1))
-		return err_set(e, "the dashboard needs a terminal (standard input and output); "
-				  "use 'shoal run' for a headless run");
-	setlocale(LC_ALL, "");
-	if (!initscr())
-		return err_set(e, "cannot initialise the terminal (TERM=%s)", getenv("TERM"));
-	raw();
-	noecho();
-	nonl();
-	set_escdelay(25);
-	typeahead(-1);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-	}
-	color_init();
-	curs_set(0);
-	d->inwin = newwin(1, 1, 0, 0);
-	keypad(d->inwin, TRUE);
-	nodelay(d->inwin, TRUE);
-	untouchwin(d->inwin);
-	keys_init();
-	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
-	mouseinterval(0);
-	out_str("\033[?1002h\033[?2004h");
-	return 0;
-}
-
-static void screen_end(struct dash *d)
-{
-	drop_windows(d);
-	if (d->inwin)
-		delwin(d->inwin);
-	out_str("\033[?2004l\033[?1002l");
-	mousemask(0, NULL);
-	curs_set(1);
-	endwin();
-}
-
 int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct err *e)
 {
 	struct dash *d = xcalloc(1, sizeof *d);
@@ -1399,13 +1209,17 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	d->bell = xcalloc((size_t)p->ntasks + 1, 1);
 	d->attn_seen = xcalloc((size_t)p->ntasks + 1, 1);
 	d->log = xcalloc(DASH_LOG_MAX, sizeof *d->log);
-	if (signals_setup(e) < 0) {
+	static const int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT }; /* the runner has SIGCHLD */
+	d->keys.paste_max = 16u << 20;
+	if (screen_signals(sigs, (int)ARRAY_LEN(sigs), e) < 0) {
 		runner_close(d->r);
 		rc = -1;
 		goto out;
 	}
-	if (screen_start(d, e) < 0) {
-		signals_restore();
+	if (screen_open(&d->keys.inwin,
+			"the dashboard needs a terminal (standard input and output); "
+			"use 'shoal run' for a headless run", e) < 0) {
+		screen_signals_restore();
 		runner_close(d->r);
 		rc = -1;
 		goto out;
@@ -1435,8 +1249,9 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	d->sidebar_focus = 1;
 	dash_relayout(d);
 	loop(d);
-	screen_end(d);
-	signals_restore();
+	drop_windows(d);
+	screen_close(d->keys.inwin);
+	screen_signals_restore();
 	runner_close(d->r);
 out:
 	if (d->vl)
@@ -1451,7 +1266,7 @@ out:
 	free(d->bell);
 	free(d->attn_seen);
 	free(d->clip);
-	sbuf_free(&d->paste);
+	sbuf_free(&d->keys.paste);
 	action_keymap_free(&d->km);
 	theme_free(&d->th);
 	free(d);

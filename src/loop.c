@@ -4,14 +4,12 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "color.h"
@@ -20,6 +18,7 @@
 #include "keys.h"
 #include "pane.h"
 #include "render.h"
+#include "screen.h"
 
 struct loop {
 	struct pane *panes;
@@ -33,9 +32,7 @@ struct loop {
 	int help;         /* help overlay shown */
 	int overlay_dirty;
 	WINDOW *helpwin;
-	WINDOW *inwin;    /* keys are read here; never drawn */
-	int pasting;
-	struct sbuf paste;
+	struct screen_keys keys; /* the key reader and its never-drawn window */
 	char msg[160];    /* shown in the focused pane's bottom border */
 	char *clip;       /* the copy buffer */
 	int rr;           /* round-robin start */
@@ -49,93 +46,11 @@ struct loop {
 	const struct loop_opts *o;
 };
 
-/* ---- signals through a self-pipe ---- */
-
-static int sig_pipe[2] = { -1, -1 };
-
-static void on_signal(int s)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)s;
-	(void)!write(sig_pipe[1], &b, 1);
-	errno = saved;
-}
-
-static int signals_setup(struct err *e)
-{
-	if (pipe(sig_pipe) < 0)
-		return err_set(e, "pipe: %s", strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	int sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP };
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static void signals_restore(void)
-{
-	int sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP, SIGPIPE };
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		signal(sigs[i], SIG_DFL);
-	for (int i = 0; i < 2; i++)
-		if (sig_pipe[i] >= 0)
-			close(sig_pipe[i]);
-	sig_pipe[0] = sig_pipe[1] = -1;
-}
-
-/* ---- screen setup ---- */
-
-static void out_str(const char *s)
-{
-	fflush(stdout);
-	size_t n = strlen(s);
-	while (n > 0) {
-		ssize_t w = write(1, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
 static int screen_start(struct loop *l, struct err *e)
 {
-	if (!isatty(0) || !isatty(1))
-		return err_set(e, "standard input and output must be a terminal");
-	setlocale(LC_ALL, "");
-	if (!initscr())
-		return err_set(e, "cannot initialise the terminal (TERM=%s)", getenv("TERM"));
-	raw();
-	noecho();
-	nonl();
-	set_escdelay(25);
-	typeahead(-1);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-	}
-	color_init();
-	curs_set(0);
+	if (screen_open(&l->keys.inwin, "standard input and output must be a terminal", e) < 0)
+		return -1;
 	l->cursor_shown = 0;
-	l->inwin = newwin(1, 1, 0, 0);
-	keypad(l->inwin, TRUE);
-	nodelay(l->inwin, TRUE);
-	untouchwin(l->inwin);
-	keys_init();
-	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
-	mouseinterval(0);
-	out_str("\033[?1002h\033[?2004h");
 	return 0;
 }
 
@@ -143,12 +58,7 @@ static void screen_end(struct loop *l)
 {
 	if (l->helpwin)
 		delwin(l->helpwin);
-	if (l->inwin)
-		delwin(l->inwin);
-	out_str("\033[?2004l\033[?1002l");
-	mousemask(0, NULL);
-	curs_set(1);
-	endwin();
+	screen_close(l->keys.inwin);
 }
 
 static void help_hide(struct loop *l);
@@ -187,15 +97,7 @@ static void on_winch(struct loop *l)
 		}
 	if (l->help)
 		help_hide(l);
-	struct winsize ws;
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	/* The key window touched both edges of a 1x1 screen and may have been
-	 * grown with it; wget_wch() would then paint it blank over everything. */
-	wresize(l->inwin, 1, 1);
-	mvwin(l->inwin, 0, 0);
-	untouchwin(l->inwin);
-	clearok(curscr, TRUE);
+	screen_resized(l->keys.inwin);
 	relayout(l);
 }
 
@@ -296,7 +198,7 @@ static void copy_finish(struct loop *l, struct pane *p)
 	size_t len = strlen(text);
 	char *osc = copy_osc52(text, len);
 	doupdate();
-	out_str(osc);
+	screen_write(osc);
 	free(osc);
 	copy_leave(&p->copy, g);
 	set_msg(l, "copied %zu bytes", len);
@@ -304,39 +206,12 @@ static void copy_finish(struct loop *l, struct pane *p)
 }
 
 /* Keys while the focused pane is in copy mode. */
-static void copy_key(struct loop *l, struct pane *p, const struct keys_ev *ev)
+static void loop_copy_key(struct loop *l, struct pane *p, const struct keys_ev *ev)
 {
-	struct grid *g = term_grid(p->term);
-	uint32_t c = ev->kind == KEYS_CHAR ? ev->cp : 0;
-	int k = ev->kind == KEYS_SPECIAL ? ev->key : -1;
-	if (c == 'q' || k == TERM_KEY_ESCAPE) {
-		copy_leave(&p->copy, g);
-		p->redraw = 1;
-	} else if (c == 'k' || k == TERM_KEY_UP) {
-		copy_move(&p->copy, g, -1, 0);
-	} else if (c == 'j' || k == TERM_KEY_DOWN) {
-		copy_move(&p->copy, g, 1, 0);
-	} else if (c == 'h' || k == TERM_KEY_LEFT) {
-		copy_move(&p->copy, g, 0, -1);
-	} else if (c == 'l' || k == TERM_KEY_RIGHT) {
-		copy_move(&p->copy, g, 0, 1);
-	} else if (c == 2 || k == TERM_KEY_PAGEUP) { /* C-b */
-		copy_page(&p->copy, g, 1);
-	} else if (c == 6 || k == TERM_KEY_PAGEDOWN) { /* C-f */
-		copy_page(&p->copy, g, -1);
-	} else if (c == 'g') {
-		copy_goto(&p->copy, g, -grid_sb_count(g), 0);
-	} else if (c == 'G') {
-		copy_goto(&p->copy, g, grid_rows(g) - 1, 0);
-	} else if (c == '0' || k == TERM_KEY_HOME) {
-		copy_goto(&p->copy, g, p->copy.cy, 0);
-	} else if (c == '$' || k == TERM_KEY_END) {
-		copy_goto(&p->copy, g, p->copy.cy, grid_cols(g) - 1);
-	} else if (c == ' ' || c == 'v') {
-		copy_toggle_select(&p->copy);
-	} else if (c == 'y' || k == TERM_KEY_ENTER) {
+	if (copy_key(&p->copy, term_grid(p->term), ev) == COPY_KEY_COPY)
 		copy_finish(l, p);
-	}
+	else if (!p->copy.active)
+		p->redraw = 1;
 	pane_update_status(p);
 }
 
@@ -478,7 +353,7 @@ static void handle_key(struct loop *l, const struct keys_ev *ev)
 	if (was_armed)
 		p->border_dirty = 1;
 	if (p->copy.active) {
-		copy_key(l, p, ev);
+		loop_copy_key(l, p, ev);
 		return;
 	}
 	struct grid *g = term_grid(p->term);
@@ -566,96 +441,28 @@ static void handle_mouse(struct loop *l)
 
 /* ---- keyboard ---- */
 
-static void paste_char(struct loop *l, const struct keys_ev *ev)
-{
-	uint32_t cp;
-	if (ev->kind == KEYS_CHAR)
-		cp = ev->cp;
-	else if (ev->kind == KEYS_SPECIAL && ev->key == TERM_KEY_ENTER)
-		cp = '\r';
-	else if (ev->kind == KEYS_SPECIAL && ev->key == TERM_KEY_TAB)
-		cp = '\t';
-	else
-		return;
-	char s[4];
-	size_t n;
-	if (cp < 0x80)
-		s[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		s[0] = (char)(0xc0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	else if (cp < 0x10000)
-		s[0] = (char)(0xe0 | cp >> 12), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	else
-		s[0] = (char)(0xf0 | cp >> 18), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	sbuf_add(&l->paste, s, n);
-}
-
 static void read_keys(struct loop *l)
 {
-	for (int guard = 0; guard < 4096; guard++) {
-		wint_t wc;
-		int r = wget_wch(l->inwin, &wc);
-		if (r == ERR)
+	struct keys_ev ev;
+	for (int guard = 0; guard < 4096 && !l->quit; guard++) {
+		enum screen_key_kind k = screen_read_key(&l->keys, &ev);
+		if (k == SCREEN_NONE)
 			break;
-		struct keys_ev ev = keys_translate(r == KEY_CODE_YES, (uint32_t)wc);
-		if (l->pasting) {
-			if (ev.kind == KEYS_PASTE_END) {
-				struct pane *p = focused(l);
-				l->pasting = 0;
-				if (!p->pty.eof && l->paste.len) {
-					snap_live(p);
-					term_paste(p->term, l->paste.s, l->paste.len);
-					pane_flush(p);
-				}
-				l->paste.len = 0;
-			} else {
-				paste_char(l, &ev);
-				if (l->paste.len > LOOP_PASTE_MAX) { /* no end marker: give it up */
-					l->pasting = 0;
-					l->paste.len = 0;
-					set_msg(l, "paste over %d MiB without an end: dropped",
-						LOOP_PASTE_MAX >> 20);
-				}
+		if (k == SCREEN_PASTE) {
+			struct pane *p = focused(l);
+			if (!p->pty.eof && l->keys.paste.len) {
+				snap_live(p);
+				term_paste(p->term, l->keys.paste.s, l->keys.paste.len);
+				pane_flush(p);
 			}
-			continue;
-		}
-		if (ev.kind == KEYS_SPECIAL && ev.key == TERM_KEY_ESCAPE && !ev.mods) {
-			/* ESC + key = Alt+key. */
-			wint_t wc2;
-			int r2 = wget_wch(l->inwin, &wc2);
-			if (r2 != ERR) {
-				struct keys_ev ev2 = keys_translate(r2 == KEY_CODE_YES, (uint32_t)wc2);
-				if (ev2.kind == KEYS_CHAR || ev2.kind == KEYS_SPECIAL) {
-					ev = keys_alt(ev2);
-				} else {
-					handle_key(l, &ev);
-					ev = ev2;
-				}
-			}
-		}
-		switch (ev.kind) {
-		case KEYS_PASTE_BEGIN:
-			l->pasting = 1;
-			l->paste.len = 0;
-			break;
-		case KEYS_PASTE_END:
-			break;
-		case KEYS_MOUSE:
+			l->keys.paste.len = 0;
+		} else if (k == SCREEN_PASTE_DROPPED) {
+			set_msg(l, "paste over %d MiB without an end: dropped", LOOP_PASTE_MAX >> 20);
+		} else if (ev.kind == KEYS_MOUSE) {
 			handle_mouse(l);
-			break;
-		case KEYS_RESIZE: /* queued by our own resizeterm(): already handled */
-			break;
-		case KEYS_CHAR:
-		case KEYS_SPECIAL:
+		} else {
 			handle_key(l, &ev);
-			break;
-		case KEYS_NONE:
-			break;
 		}
-		if (l->quit)
-			break;
 	}
 }
 
@@ -663,18 +470,17 @@ static void read_keys(struct loop *l)
 
 static void read_signals(struct loop *l)
 {
-	unsigned char buf[64];
-	ssize_t n;
+	int sigs[64];
+	int n = screen_signal_read(sigs, 64);
 	int chld = 0, winch = 0;
-	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGCHLD)
-				chld = 1;
-			else if (buf[i] == SIGWINCH)
-				winch = 1;
-			else if (buf[i] == SIGTERM || buf[i] == SIGHUP)
-				l->quit = 1;
-		}
+	for (int i = 0; i < n; i++) {
+		if (sigs[i] == SIGCHLD)
+			chld = 1;
+		else if (sigs[i] == SIGWINCH)
+			winch = 1;
+		else if (sigs[i] == SIGTERM || sigs[i] == SIGHUP)
+			l->quit = 1;
+	}
 	if (chld)
 		for (int i = 0; i < l->n; i++)
 			if (pty_reap(&l->panes[i].pty))
@@ -796,7 +602,7 @@ static void run(struct loop *l)
 	while (!l->quit) {
 		int np = 0;
 		pf[np++] = (struct pollfd){ .fd = 0, .events = POLLIN };
-		pf[np++] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
+		pf[np++] = (struct pollfd){ .fd = screen_signal_fd(), .events = POLLIN };
 		for (int i = 0; i < l->n; i++) {
 			struct pane *p = &l->panes[i];
 			if (p->pty.fd < 0 || p->pty.eof)
@@ -889,10 +695,12 @@ int loop_exec(char **const *cmds, int n, const struct loop_opts *o, struct err *
 	l.focus = o->focus >= 0 && o->focus < n ? o->focus : 0;
 	l.o = o;
 	input_init(&l.in, o->prefix);
-	if (signals_setup(e) < 0)
+	static const int sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP };
+	l.keys.paste_max = LOOP_PASTE_MAX;
+	if (screen_signals(sigs, (int)ARRAY_LEN(sigs), e) < 0)
 		return -1;
 	if (screen_start(&l, e) < 0) {
-		signals_restore();
+		screen_signals_restore();
 		return -1;
 	}
 	/* Sizes first, so every child starts with its real window size. */
@@ -921,9 +729,9 @@ int loop_exec(char **const *cmds, int n, const struct loop_opts *o, struct err *
 		pane_free(&l.panes[i]);
 	}
 	free(l.panes);
-	sbuf_free(&l.paste);
+	sbuf_free(&l.keys.paste);
 	free(l.clip);
 	screen_end(&l);
-	signals_restore();
+	screen_signals_restore();
 	return rc;
 }
