@@ -69,6 +69,7 @@ int cmd_config(struct cli *c, int argc, char **argv)
 	if (tn) {
 		if (theme_load(&th, tn, &e) < 0) {
 			fprintf(stderr, "%s\n", e.msg);
+			theme_free(&th);
 			config_free(&cfg);
 			return EXIT_FAIL;
 		}

@@ -1169,8 +1169,9 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	d->opt = *o;
 	if (!d->opt.prefix)
 		d->opt.prefix = 7;
-	theme_default(&d->th);
-	if (o->theme && theme_load(&d->th, o->theme, e) < 0) {
+	if (!o->theme)
+		theme_default(&d->th);
+	else if (theme_load(&d->th, o->theme, e) < 0) {
 		theme_free(&d->th);
 		free(d);
 		return -1;

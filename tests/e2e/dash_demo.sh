@@ -78,7 +78,10 @@ d_keys S
 d_expect "skip asks" "Skip sync?"
 d_keys y
 d_expect_state "sync skipped" "$R" sync skipped 10
-d_keys M y
+d_keys k m
+d_expect "m previews the selected task's merge" "Merge preview (in memory: nothing is touched yet)"
+d_expect "and asks, naming the validation" "Merge tests into main, then run sh tests/run.sh?"
+d_keys y
 d_expect_state "wave 3 merged" "$R" tests merged 20
 d_expect "the status line says every wave is merged" "all 3 waves merged"
 
