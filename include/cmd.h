@@ -13,4 +13,11 @@ int cmd_dag(struct cli *c, int argc, char **argv);
 /* src/cmd_exec.c: commands in tiled panes */
 int cmd_exec(struct cli *c, int argc, char **argv);
 
+/* src/cmd_orch.c: starter plans, the control-socket clients, run status */
+int cmd_new(struct cli *c, int argc, char **argv);
+int cmd_mark(struct cli *c, int argc, char **argv);
+int cmd_send(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_log(struct cli *c, int argc, char **argv);
+
 #endif

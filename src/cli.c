@@ -20,6 +20,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "dag", "[PLAN] [--dot]", "print the task graph (--dot: Graphviz DOT)", cmd_dag },
 	{ "exec", "[--layout grid|main] [--focus N] [--scrollback LINES] [--prefix C-x] -- CMD [ARG...] [::: CMD [ARG...]]...",
 	  "run commands side by side in tiled panes in the current directory", cmd_exec },
+	{ "new", "OBJECTIVE [--roles a,b,c] [--agents claude:3,codex:2] [--validate CMD] [-o FILE] [--force]",
+	  "write a starter plan: one task per role or per agent instance, all on OBJECTIVE", cmd_new },
+	{ "mark", "TASK done|failed|waiting", "tell the running shoal a task's status (for hooks)", cmd_mark },
+	{ "send", "TASK TEXT... | --all TEXT... [--no-enter]", "type TEXT into a running agent (or all of them)", cmd_send },
+	{ "status", "[--json]", "show every task's state in this repository's run (.shoal/state.json)", cmd_status },
+	{ "log", "[TASK] [-n N] [--json]", "show the task state changes (.shoal/logs/events.jsonl)", cmd_log },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);

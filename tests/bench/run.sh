@@ -12,6 +12,12 @@ section() { echo; echo "=== $1"; }
 section "plan loading"
 "$build/bench/bench_plan" || rc=1
 
+# --- orchestrator ---
+section "status detection"
+"$build/bench/bench_status" || rc=1
+section "persisting the run"
+"$build/bench/bench_state" || rc=1
+
 # --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
 section "terminal engine: shoal exec vs tmux (term-screen)"
 sh "$top/tests/bench/exec.sh" "$build" || rc=1
