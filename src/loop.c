@@ -46,6 +46,7 @@ struct loop {
 	 * and the other panes read small budgets until then. */
 	int echo_wait;
 	uint64_t echo_deadline;
+	uint64_t last_beep;
 	const struct loop_opts *o;
 };
 
@@ -751,9 +752,14 @@ static void after_read(struct loop *l, struct pane *p, int idx)
 {
 	if (term_title_changed(p->term))
 		p->border_dirty = 1;
-	if (term_bell(p->term) > 0 && idx != l->focus) {
-		p->bell = 1;
-		p->border_dirty = 1;
+	if (term_bell(p->term) > 0) {
+		if (idx != l->focus) { /* flagged in its border until focused */
+			p->bell = 1;
+			p->border_dirty = 1;
+		} else if (util_now_ms() >= l->last_beep + 1000) { /* passed on, at most 1/s */
+			beep();
+			l->last_beep = util_now_ms();
+		}
 	}
 	if (p->copy.active || grid_view_offset(term_grid(p->term)) > 0)
 		pane_update_status(p);

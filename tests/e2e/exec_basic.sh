@@ -56,6 +56,12 @@ _end=$(($(x_ms) + 3000))
 while [ "$($X display -p '#{cursor_flag}')" != 0 ] && [ "$(x_ms)" -lt "$_end" ]; do sleep 0.02; done
 t_eq "cursor hidden when the focused child hides it" "0" "$($X display -p '#{cursor_flag}')"
 
+# ---- a bell in an unfocused pane marks its border ----
+x_start -- sh ::: sh -c 'sleep 0.5; printf "\007rang"; exec sleep 600'
+x_wait "┃rang" 5 || x_wait "│rang" 5
+_b=$(x_cap -e | sed -n 1p | sed "s/\x1b\[49m//g")
+t_has "unfocused bell: yellow border" "[33m┌" "$_b"
+
 # ---- exit status, last screen kept ----
 x_start -- sh -c 'echo LAST-WORDS; exit 3' ::: sh -c 'echo fine; exit 0' ::: sh -c 'kill -KILL $$'
 x_expect "exit 3 shown" "exited 3"
