@@ -47,6 +47,7 @@ struct loop {
 	int echo_wait;
 	uint64_t echo_deadline;
 	uint64_t last_beep;
+	size_t frame_bytes; /* read from all panes since the last frame */
 	const struct loop_opts *o;
 };
 
@@ -767,6 +768,14 @@ static void after_read(struct loop *l, struct pane *p, int idx)
 		pane_update_status(p);
 }
 
+/* Frames come every LOOP_FRAME_MS, or every LOOP_FLOOD_FRAME_MS while the
+ * panes pour out more than LOOP_FLOOD_BYTES between two frames: nobody reads
+ * a flood at 60 frames a second, and drawing less leaves more for parsing. */
+static unsigned frame_interval(const struct loop *l)
+{
+	return l->frame_bytes > LOOP_FLOOD_BYTES ? LOOP_FLOOD_FRAME_MS : LOOP_FRAME_MS;
+}
+
 static int stdin_ready(void)
 {
 	struct pollfd pf = { .fd = 0, .events = POLLIN };
@@ -791,6 +800,7 @@ static int read_pane(struct loop *l, struct pane *p, int idx, size_t budget)
 			break;
 		}
 	}
+	l->frame_bytes += total;
 	after_read(l, p, idx);
 	return keys;
 }
@@ -820,7 +830,7 @@ static void run(struct loop *l)
 			timeout = now >= l->echo_deadline ? 0 : (int)(l->echo_deadline - now);
 		} else if (anything_dirty(l)) {
 			uint64_t now = util_now_ms();
-			uint64_t due = l->last_frame + LOOP_FRAME_MS;
+			uint64_t due = l->last_frame + frame_interval(l);
 			timeout = now >= due ? 0 : (int)(due - now);
 		}
 		int r = poll(pf, (nfds_t)np, timeout);
@@ -874,9 +884,10 @@ static void run(struct loop *l)
 		if (l->echo_wait && util_now_ms() > l->echo_deadline)
 			l->echo_wait = 0;
 		if (!l->echo_wait && anything_dirty(l) &&
-		    util_now_ms() >= l->last_frame + LOOP_FRAME_MS && !stdin_ready()) {
+		    util_now_ms() >= l->last_frame + frame_interval(l) && !stdin_ready()) {
 			draw(l, 0);
 			l->last_frame = util_now_ms();
+			l->frame_bytes = 0;
 		}
 	}
 	free(pf);
