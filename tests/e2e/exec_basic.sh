@@ -96,9 +96,12 @@ x_expect "plain paste, newline as CR, ESC stripped" 'plain^Mpaste[31mevil'
 # ---- quit restores the terminal; SIGTERM too ----
 x_start -- sh
 x_wait "1 sh"
+t_eq "running: mouse and alternate screen on" "btn=1 alt=1" "$($X display -p 'btn=#{mouse_button_flag} alt=#{alternate_on}')"
 x_keys C-g q
 x_expect "prefix q quits with 0" "EXIT=0"
 t_eq "screen restored" "" "$(x_cap | grep -F '┏')"
+t_eq "terminal modes restored" "btn=0 any=0 cur=1 kp=0 alt=0" \
+	"$($X display -p 'btn=#{mouse_button_flag} any=#{mouse_any_flag} cur=#{cursor_flag} kp=#{keypad_cursor_flag} alt=#{alternate_on}')"
 x_start -- sh
 x_wait "1 sh"
 pkill -TERM -f "^$SHOAL exec -- sh\$" 2>/dev/null || kill -TERM $(pgrep -f "$SHOAL exec -- sh") 2>/dev/null
