@@ -17,6 +17,9 @@ section "status detection"
 "$build/bench/bench_status" || rc=1
 section "persisting the run"
 "$build/bench/bench_state" || rc=1
+# --- git engine: worktrees, preview, diff on a 20,000-file repository ---
+section "git engine (20,000 files)"
+nice "$build/bench/bench_git" || rc=1
 
 # --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
 section "terminal engine: shoal exec vs tmux (term-screen)"
