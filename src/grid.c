@@ -44,7 +44,7 @@ struct sbline {
 #define SB_WIDE 0xf9 /* the next character is wide (a CONT cell follows it) */
 #define SB_MARK 0xfa /* + UTF-8: a combining mark of the previous cell */
 #define SB_CONT 0xfb /* a lone continuation cell */
-#define SB_PEN_LEN 11
+#define SB_PEN_LEN 12 /* token + attrs(2) + fg(4) + bg(4) + cellflags(1) */
 
 struct grid {
 	int rows, cols;
@@ -558,6 +558,24 @@ static int utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
 	return k;
 }
 
+/* Blanks broken wide pairs in cells[0..n): a width-2 cell must be followed
+ * by its continuation, a continuation must follow a width-2 cell. */
+static void sanitize_pairs(struct grid_cell *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (c[i].flags & GRID_CELL_CONT) {
+			if (i == 0 || c[i - 1].width != 2) {
+				c[i].flags &= (uint8_t)~GRID_CELL_CONT;
+				c[i].ch = 0;
+			}
+		} else if (c[i].width == 2 && (i + 1 >= n || !(c[i + 1].flags & GRID_CELL_CONT))) {
+			c[i].width = 1;
+			c[i].ch = 0;
+			c[i].flags &= (uint8_t)~GRID_CELL_COMBINED;
+		}
+	}
+}
+
 /* Decodes a line into out[0..ncols) (padding with blanks). */
 static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *out, int ncols)
 {
@@ -584,7 +602,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			pen.attrs = (uint16_t)(p[i + 1] | p[i + 2] << 8);
 			pen.fg = get32(p + i + 3);
 			pen.bg = get32(p + i + 7);
-			pen.flags = p[i + 10];
+			pen.flags = p[i + 11];
 			i += SB_PEN_LEN;
 			continue;
 		}
@@ -650,6 +668,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 #undef FLUSH_SEQ
 	if (col < ncols)
 		fill_blank(out + col, ncols - col);
+	sanitize_pairs(out, ncols);
 }
 
 /* Trimmed length: up to the last cell that is not a default blank. */
@@ -684,7 +703,8 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
 	l->flags = (uint8_t)(flags & GRID_ROW_WRAPPED);
-	memcpy(l->data, tmp, nb);
+	if (nb)
+		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
 	g->sb_bytes += nb + sizeof *l;
@@ -948,12 +968,19 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 	if (row0 >= row1 || col0 >= col1 || (!down && !right))
 		return;
 	int h = row1 - row0, w = col1 - col0;
+	int fullw = col0 == 0 && col1 == g->cols;
 	if (abs(down) >= h || abs(right) >= w) {
-		/* libvterm's vterm_scroll_rect: the whole rect is just erased */
+		/* like vterm_scroll_rect: the whole rect is erased; but lines
+		 * leaving the top of the primary screen still go to the
+		 * scrollback (VTermScreen would lose them) */
+		if (down > 0 && fullw && row0 == 0 && !g->alt)
+			for (int i = 0; i < h; i++) {
+				struct row *rw = R(g, i);
+				sb_push_cells(g, rw->cells, rw->used, rw->flags);
+			}
 		grid_erase(g, row0, row1, col0, col1, 0);
 		return;
 	}
-	int fullw = col0 == 0 && col1 == g->cols;
 	if (down && fullw) {
 		if (down > 0 && row0 == 0 && !g->alt)
 			for (int i = 0; i < down; i++) {
@@ -1215,12 +1242,8 @@ static void set_row(struct row *rw, const struct grid_cell *c, int len, int cols
 	if (len > cols)
 		len = cols;
 	memcpy(rw->cells, c, (size_t)len * sizeof *c);
-	/* a wide character cut at the right edge */
-	if (len > 0 && rw->cells[len - 1].width == 2 && len == cols) {
-		rw->cells[len - 1].width = 1;
-		rw->cells[len - 1].ch = 0;
-		rw->cells[len - 1].flags &= (uint8_t)~GRID_CELL_COMBINED;
-	}
+	/* a wide character cut at the right edge, or split by a 1-column width */
+	sanitize_pairs(rw->cells, len);
 	rw->used = cells_len(rw->cells, len);
 	rw->flags = flags;
 }
