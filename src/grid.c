@@ -3,6 +3,7 @@
  * scrollback ring of compactly encoded lines, the view offset and reflow. */
 #include "grid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -922,8 +923,14 @@ void grid_erase(struct grid *g, int row0, int row1, int col0, int col1, int sele
 		return;
 	for (int r = row0; r < row1; r++) {
 		struct row *rw = R(g, r);
-		split_wide(g, rw, r, col0);
-		split_wide(g, rw, r, col1 - 1);
+		/* wide characters straddling the edges lose their other half
+		 * (unless a selective erase keeps them whole) */
+		const struct grid_cell *a = &rw->cells[col0], *z = &rw->cells[col1 - 1];
+		if ((a->flags & GRID_CELL_CONT) && !(selective && (a->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col0);
+		if (z->width == 2 && !(z->flags & GRID_CELL_CONT) &&
+		    !(selective && (z->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col1 - 1);
 		erase_cells(g, rw, col0, col1, selective);
 		if (col0 == 0 && col1 == g->cols && !selective)
 			rw->flags &= ~(unsigned)GRID_ROW_WRAPPED;
@@ -945,8 +952,6 @@ static void row_fresh(struct grid *g, struct row *rw)
 static void copy_span(struct row *dst, const struct row *src, int c0, int c1)
 {
 	memmove(dst->cells + c0, src->cells + c0, (size_t)(c1 - c0) * sizeof *dst->cells);
-	if (src->used > dst->used)
-		dst->used = src->used < c1 ? src->used : c1;
 	if (dst->used < c1) {
 		/* the copied span may hold non-blank cells up to c1 */
 		int u = cells_len(dst->cells, c1);
@@ -1126,6 +1131,47 @@ void grid_set_reverse(struct grid *g, int reverse)
 		g->reverse = reverse;
 		grid_damage_all(g);
 	}
+}
+
+int grid_check(const struct grid *g, char *why, size_t whylen)
+{
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < g->rows; r++) {
+			const struct row *rw = &g->scr[s].ring[(g->scr[s].top + r) % g->rows];
+			if (rw->used < 0 || rw->used > g->cols) {
+				snprintf(why, whylen, "screen %d row %d: used %d", s, r, rw->used);
+				return -1;
+			}
+			for (int c = 0; c < g->cols; c++) {
+				const struct grid_cell *x = &rw->cells[c];
+				if (c >= rw->used && !is_blank(x)) {
+					snprintf(why, whylen, "screen %d row %d col %d: not blank past used %d",
+						 s, r, c, rw->used);
+					return -1;
+				}
+				if (x->width == 2 && (c + 1 >= g->cols || !(rw->cells[c + 1].flags & GRID_CELL_CONT))) {
+					snprintf(why, whylen, "screen %d row %d col %d: wide without continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_CONT) && (c == 0 || rw->cells[c - 1].width != 2)) {
+					snprintf(why, whylen, "screen %d row %d col %d: orphan continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_COMBINED) && x->ch >= g->ncomb) {
+					snprintf(why, whylen, "screen %d row %d col %d: bad combined index", s, r, c);
+					return -1;
+				}
+			}
+		}
+	if (g->cursor.row < 0 || g->cursor.row >= g->rows || g->cursor.col < 0 || g->cursor.col >= g->cols) {
+		snprintf(why, whylen, "cursor (%d,%d) off the screen", g->cursor.row, g->cursor.col);
+		return -1;
+	}
+	if (g->view < 0 || g->view > g->sb_count || g->sb_count > g->sb_max) {
+		snprintf(why, whylen, "view %d / scrollback %d of %d", g->view, g->sb_count, g->sb_max);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- resize and reflow ---- */

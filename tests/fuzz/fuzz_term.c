@@ -8,6 +8,7 @@
  * their payload length in arg. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "grid.h"
@@ -37,9 +38,11 @@ static void read_all(struct term *t)
 	int n = grid_sb_count(g);
 	for (int i = 0; i < n && i < 50; i++)
 		grid_sb_text(g, i, buf, sizeof buf);
-	struct grid_cursor cur = grid_cursor(g);
-	if (cur.row < 0 || cur.row >= rows || cur.col < 0 || cur.col >= cols)
+	char why[256];
+	if (grid_check(g, why, sizeof why) < 0) {
+		fprintf(stderr, "grid_check: %s\n", why);
 		__builtin_trap();
+	}
 	grid_damage_clear(g);
 }
 
