@@ -173,6 +173,11 @@ void grid_view_scroll(struct grid *g, int delta); /* > 0: further back */
  * scrollback lines first, then live rows. Valid until the next call. */
 const struct grid_cell *grid_view_row(struct grid *g, int row);
 
+/* Checks the grid's internal invariants (blank tails, whole wide pairs,
+ * cursor on the screen); for tests and fuzzing. Returns 0, or -1 with a
+ * description in why. */
+int grid_check(const struct grid *g, char *why, size_t whylen);
+
 /* ---- writing (src/term.c) ---- */
 
 void grid_set_pen(struct grid *g, const struct grid_pen *pen);

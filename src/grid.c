@@ -3,6 +3,7 @@
  * scrollback ring of compactly encoded lines, the view offset and reflow. */
 #include "grid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ struct sbline {
 #define SB_WIDE 0xf9 /* the next character is wide (a CONT cell follows it) */
 #define SB_MARK 0xfa /* + UTF-8: a combining mark of the previous cell */
 #define SB_CONT 0xfb /* a lone continuation cell */
-#define SB_PEN_LEN 11
+#define SB_PEN_LEN 12 /* token + attrs(2) + fg(4) + bg(4) + cellflags(1) */
 
 struct grid {
 	int rows, cols;
@@ -558,6 +559,24 @@ static int utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
 	return k;
 }
 
+/* Blanks broken wide pairs in cells[0..n): a width-2 cell must be followed
+ * by its continuation, a continuation must follow a width-2 cell. */
+static void sanitize_pairs(struct grid_cell *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (c[i].flags & GRID_CELL_CONT) {
+			if (i == 0 || c[i - 1].width != 2) {
+				c[i].flags &= (uint8_t)~GRID_CELL_CONT;
+				c[i].ch = 0;
+			}
+		} else if (c[i].width == 2 && (i + 1 >= n || !(c[i + 1].flags & GRID_CELL_CONT))) {
+			c[i].width = 1;
+			c[i].ch = 0;
+			c[i].flags &= (uint8_t)~GRID_CELL_COMBINED;
+		}
+	}
+}
+
 /* Decodes a line into out[0..ncols) (padding with blanks). */
 static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *out, int ncols)
 {
@@ -584,7 +603,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			pen.attrs = (uint16_t)(p[i + 1] | p[i + 2] << 8);
 			pen.fg = get32(p + i + 3);
 			pen.bg = get32(p + i + 7);
-			pen.flags = p[i + 10];
+			pen.flags = p[i + 11];
 			i += SB_PEN_LEN;
 			continue;
 		}
@@ -650,6 +669,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 #undef FLUSH_SEQ
 	if (col < ncols)
 		fill_blank(out + col, ncols - col);
+	sanitize_pairs(out, ncols);
 }
 
 /* Trimmed length: up to the last cell that is not a default blank. */
@@ -684,7 +704,8 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
 	l->flags = (uint8_t)(flags & GRID_ROW_WRAPPED);
-	memcpy(l->data, tmp, nb);
+	if (nb)
+		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
 	g->sb_bytes += nb + sizeof *l;
@@ -902,8 +923,14 @@ void grid_erase(struct grid *g, int row0, int row1, int col0, int col1, int sele
 		return;
 	for (int r = row0; r < row1; r++) {
 		struct row *rw = R(g, r);
-		split_wide(g, rw, r, col0);
-		split_wide(g, rw, r, col1 - 1);
+		/* wide characters straddling the edges lose their other half
+		 * (unless a selective erase keeps them whole) */
+		const struct grid_cell *a = &rw->cells[col0], *z = &rw->cells[col1 - 1];
+		if ((a->flags & GRID_CELL_CONT) && !(selective && (a->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col0);
+		if (z->width == 2 && !(z->flags & GRID_CELL_CONT) &&
+		    !(selective && (z->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col1 - 1);
 		erase_cells(g, rw, col0, col1, selective);
 		if (col0 == 0 && col1 == g->cols && !selective)
 			rw->flags &= ~(unsigned)GRID_ROW_WRAPPED;
@@ -925,8 +952,6 @@ static void row_fresh(struct grid *g, struct row *rw)
 static void copy_span(struct row *dst, const struct row *src, int c0, int c1)
 {
 	memmove(dst->cells + c0, src->cells + c0, (size_t)(c1 - c0) * sizeof *dst->cells);
-	if (src->used > dst->used)
-		dst->used = src->used < c1 ? src->used : c1;
 	if (dst->used < c1) {
 		/* the copied span may hold non-blank cells up to c1 */
 		int u = cells_len(dst->cells, c1);
@@ -948,12 +973,19 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 	if (row0 >= row1 || col0 >= col1 || (!down && !right))
 		return;
 	int h = row1 - row0, w = col1 - col0;
+	int fullw = col0 == 0 && col1 == g->cols;
 	if (abs(down) >= h || abs(right) >= w) {
-		/* libvterm's vterm_scroll_rect: the whole rect is just erased */
+		/* like vterm_scroll_rect: the whole rect is erased; but lines
+		 * leaving the top of the primary screen still go to the
+		 * scrollback (VTermScreen would lose them) */
+		if (down > 0 && fullw && row0 == 0 && !g->alt)
+			for (int i = 0; i < h; i++) {
+				struct row *rw = R(g, i);
+				sb_push_cells(g, rw->cells, rw->used, rw->flags);
+			}
 		grid_erase(g, row0, row1, col0, col1, 0);
 		return;
 	}
-	int fullw = col0 == 0 && col1 == g->cols;
 	if (down && fullw) {
 		if (down > 0 && row0 == 0 && !g->alt)
 			for (int i = 0; i < down; i++) {
@@ -1101,6 +1133,47 @@ void grid_set_reverse(struct grid *g, int reverse)
 	}
 }
 
+int grid_check(const struct grid *g, char *why, size_t whylen)
+{
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < g->rows; r++) {
+			const struct row *rw = &g->scr[s].ring[(g->scr[s].top + r) % g->rows];
+			if (rw->used < 0 || rw->used > g->cols) {
+				snprintf(why, whylen, "screen %d row %d: used %d", s, r, rw->used);
+				return -1;
+			}
+			for (int c = 0; c < g->cols; c++) {
+				const struct grid_cell *x = &rw->cells[c];
+				if (c >= rw->used && !is_blank(x)) {
+					snprintf(why, whylen, "screen %d row %d col %d: not blank past used %d",
+						 s, r, c, rw->used);
+					return -1;
+				}
+				if (x->width == 2 && (c + 1 >= g->cols || !(rw->cells[c + 1].flags & GRID_CELL_CONT))) {
+					snprintf(why, whylen, "screen %d row %d col %d: wide without continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_CONT) && (c == 0 || rw->cells[c - 1].width != 2)) {
+					snprintf(why, whylen, "screen %d row %d col %d: orphan continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_COMBINED) && x->ch >= g->ncomb) {
+					snprintf(why, whylen, "screen %d row %d col %d: bad combined index", s, r, c);
+					return -1;
+				}
+			}
+		}
+	if (g->cursor.row < 0 || g->cursor.row >= g->rows || g->cursor.col < 0 || g->cursor.col >= g->cols) {
+		snprintf(why, whylen, "cursor (%d,%d) off the screen", g->cursor.row, g->cursor.col);
+		return -1;
+	}
+	if (g->view < 0 || g->view > g->sb_count || g->sb_count > g->sb_max) {
+		snprintf(why, whylen, "view %d / scrollback %d of %d", g->view, g->sb_count, g->sb_max);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- resize and reflow ---- */
 
 /* A physical line while resizing: cells (len of them) and row flags. */
@@ -1215,12 +1288,8 @@ static void set_row(struct row *rw, const struct grid_cell *c, int len, int cols
 	if (len > cols)
 		len = cols;
 	memcpy(rw->cells, c, (size_t)len * sizeof *c);
-	/* a wide character cut at the right edge */
-	if (len > 0 && rw->cells[len - 1].width == 2 && len == cols) {
-		rw->cells[len - 1].width = 1;
-		rw->cells[len - 1].ch = 0;
-		rw->cells[len - 1].flags &= (uint8_t)~GRID_CELL_COMBINED;
-	}
+	/* a wide character cut at the right edge, or split by a 1-column width */
+	sanitize_pairs(rw->cells, len);
 	rw->used = cells_len(rw->cells, len);
 	rw->flags = flags;
 }

@@ -735,17 +735,23 @@ void term_resize(struct term *t, int rows, int cols)
 	struct grid_cursor want = grid_cursor(t->g);
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
-	/* A pending wrap libvterm kept (the cursor did not step right) would
-	 * wrap the next glyph from the wrong place: a CUP cancels it. And
-	 * 0.1.4 can leave the cursor off the screen (a negative row after a
-	 * shrink; the next ESC[K crashes). The parser is in ground state:
-	 * the carry holds any unfinished sequence. */
-	if (p.row != want.row || p.col != want.col || p.row < 0 || p.col < 0 ||
-	    (phantom && old.col >= cols - 1)) {
-		char b[48];
-		int n = snprintf(b, sizeof b, "\033[%d;%dH", want.row + 1, want.col + 1);
-		feed_raw(t, b, (size_t)n);
-	}
+	/* Then, always (the parser is in ground state: the carry holds any
+	 * unfinished sequence):
+	 * - reset the scroll region and the left/right margins, as xterm does
+	 *   on a resize: 0.1.4 clamps only their far ends, so a region whose
+	 *   top is past the new bottom makes the next line feed memmove a
+	 *   negative size (found by fuzz_term);
+	 * - put the cursor where the grid says: 0.1.4 can leave it off the
+	 *   screen (a negative row after a shrink; the next ESC[K crashes),
+	 *   and a pending wrap libvterm kept would wrap the next glyph from
+	 *   the wrong place. With the region reset, CUP is absolute even in
+	 *   origin mode. */
+	(void)p;
+	(void)phantom;
+	char b[64];
+	int n = snprintf(b, sizeof b, "\033[r\033[?69h\033[s\033[?69l\033[%d;%dH", want.row + 1,
+			 want.col + 1);
+	feed_raw(t, b, (size_t)n);
 	vterm_state_get_cursorpos(t->st, &p);
 	t->cur.row = p.row;
 	t->cur.col = p.col;
