@@ -47,6 +47,7 @@ struct loop {
 	int echo_wait;
 	uint64_t echo_deadline;
 	uint64_t last_beep;
+	int keys_pending; /* read_keys() stopped with input possibly left in ncurses */
 	size_t frame_bytes; /* read from all panes since the last frame */
 	const struct loop_opts *o;
 };
@@ -596,7 +597,12 @@ static void paste_char(struct loop *l, const struct keys_ev *ev)
 
 static void read_keys(struct loop *l)
 {
-	for (int guard = 0; guard < 4096; guard++) {
+	l->keys_pending = 0;
+	for (int guard = 0;; guard++) {
+		if (guard == 4096) { /* ncurses may hold more: come back without polling */
+			l->keys_pending = 1;
+			break;
+		}
 		wint_t wc;
 		int r = wget_wch(l->inwin, &wc);
 		if (r == ERR)
@@ -833,13 +839,17 @@ static void run(struct loop *l)
 			uint64_t due = l->last_frame + frame_interval(l);
 			timeout = now >= due ? 0 : (int)(due - now);
 		}
+		if (l->keys_pending)
+			timeout = 0;
 		int r = poll(pf, (nfds_t)np, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
+		if (r == 0 && l->keys_pending)
+			read_keys(l);
 		if (r > 0) {
 			if (pf[1].revents & POLLIN)
 				read_signals(l);
-			if (pf[0].revents & POLLIN)
+			if ((pf[0].revents & POLLIN) || l->keys_pending)
 				read_keys(l);
 			if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 				l->quit = 1;

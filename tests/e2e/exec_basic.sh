@@ -93,6 +93,13 @@ $X set-buffer "$(printf 'plain\npaste\033[31mevil')"
 $X paste-buffer -p
 x_expect "plain paste, newline as CR, ESC stripped" 'plain^Mpaste[31mevil'
 
+# A paste bigger than one turn of the key reader (10,000 characters) arrives whole.
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; head -c 10000 | wc -c; exec sleep 600'
+x_wait "┃READY"
+$X set-buffer "$(head -c 10000 /dev/zero | tr '\0' x)"
+$X paste-buffer -p
+x_expect "a 10,000-character paste arrives whole" "┃     10000"
+
 # ---- quit restores the terminal; SIGTERM too ----
 x_start -- sh
 x_wait "1 sh"
