@@ -98,7 +98,7 @@ x_start -- sh -c 'stty raw -echo; echo RE""ADY; head -c 10000 | wc -c; exec slee
 x_wait "┃READY"
 $X set-buffer "$(head -c 10000 /dev/zero | tr '\0' x)"
 $X paste-buffer -p
-x_expect "a 10,000-character paste arrives whole" "┃     10000"
+x_expect "a 10,000-character paste arrives whole" "┃     10000" 10
 
 # ---- quit restores the terminal; SIGTERM too ----
 x_start -- sh
