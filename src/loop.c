@@ -931,7 +931,7 @@ int loop_exec(char **const *cmds, int n, const struct loop_opts *o, struct err *
 	l.panes = xcalloc((size_t)n, sizeof *l.panes);
 	int rc = 0;
 	for (int i = 0; i < n; i++)
-		if (pane_start(&l.panes[i], i + 1, cmds[i], o->cwd, g[i].inner.h, g[i].inner.w,
+		if (pane_start(&l.panes[i], i + 1, cmds[i], o->cwd, NULL, g[i].inner.h, g[i].inner.w,
 			       o->sb_lines, e) < 0) {
 			rc = -1;
 			l.n = i;
