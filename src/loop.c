@@ -857,22 +857,20 @@ static void run(struct loop *l)
 				l->echo_wait = 0;
 			/* The focused pane first while an echo is awaited; its
 			 * output is then drawn at once. */
-			int echo_drawn = 0, keys_waiting = 0;
+			int keys_waiting = 0;
 			for (int j = 2; j < np && l->echo_wait; j++) {
 				if (map[j] != l->focus || !(pf[j].revents & (POLLIN | POLLHUP | POLLERR)))
 					continue;
 				struct pane *p = &l->panes[map[j]];
-				if (pane_read(p, LOOP_READ_BUDGET) > 0) {
-					after_read(l, p, map[j]);
-					if (!l->help && p->geom.visible) {
+				size_t got = pane_read(p, LOOP_READ_BUDGET);
+				after_read(l, p, map[j]);
+				if (got > 0) {
+					if (!l->help && p->geom.visible)
 						draw(l, 1);
-						echo_drawn = 1;
-					}
 					l->echo_wait = 0;
 				}
 				pf[j].revents &= ~(POLLIN | POLLHUP | POLLERR);
 			}
-			(void)echo_drawn;
 			/* Panes, round-robin: each gets one budget per turn (a
 			 * small one while an echo is awaited). */
 			size_t budget = l->echo_wait ? LOOP_ECHO_BUDGET : LOOP_READ_BUDGET;
