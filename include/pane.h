@@ -14,6 +14,9 @@
 #include "term.h"
 #include "util.h"
 
+/* Bytes gathered from the PTY before one term_feed() call. */
+#define PANE_FEED_BATCH (64 * 1024)
+
 struct pane {
 	int id;      /* 1-based number shown in the border */
 	char *label; /* the command line as shown */

@@ -83,19 +83,30 @@ int pane_wants_write(const struct pane *p)
 
 size_t pane_read(struct pane *p, size_t budget)
 {
-	char buf[16384];
-	size_t total = 0;
+	/* Reads (a pty read gives 4 KiB or so) are gathered and fed in one
+	 * call: term_feed has a cost per call. */
+	static char buf[PANE_FEED_BATCH];
+	size_t total = 0, have = 0;
+	int eof = 0;
 	while (total < budget) {
-		size_t want = budget - total < sizeof buf ? budget - total : sizeof buf;
-		ssize_t n = pty_read(&p->pty, buf, want);
+		size_t room = sizeof buf - have;
+		size_t want = budget - total < room ? budget - total : room;
+		ssize_t n = pty_read(&p->pty, buf + have, want);
 		if (n <= 0) {
-			if (n < 0)
-				term_flush(p->term);
+			eof = n < 0;
 			break;
 		}
-		term_feed(p->term, buf, (size_t)n);
+		have += (size_t)n;
 		total += (size_t)n;
+		if (have == sizeof buf) {
+			term_feed(p->term, buf, have);
+			have = 0;
+		}
 	}
+	if (have)
+		term_feed(p->term, buf, have);
+	if (eof)
+		term_flush(p->term);
 	p->bytes += total;
 	if (total) {
 		if (p->copy.active)
