@@ -33,6 +33,7 @@ struct loop {
 	int help;         /* help overlay shown */
 	int overlay_dirty;
 	WINDOW *helpwin;
+	SCREEN *scr;
 	WINDOW *inwin;    /* keys are read here; never drawn */
 	int pasting;
 	struct sbuf paste;
@@ -117,8 +118,14 @@ static int screen_start(struct loop *l, struct err *e)
 	if (!isatty(0) || !isatty(1))
 		return err_set(e, "standard input and output must be a terminal");
 	setlocale(LC_ALL, "");
-	if (!initscr())
-		return err_set(e, "cannot initialise the terminal (TERM=%s)", getenv("TERM"));
+	/* newterm, not initscr: initscr exits the process on an unknown TERM. */
+	const char *term = getenv("TERM");
+	if (!term || !*term)
+		return err_set(e, "TERM is not set");
+	l->scr = newterm(NULL, stdout, stdin);
+	if (!l->scr)
+		return err_set(e, "cannot use the terminal: no terminfo entry for TERM=%s", term);
+	set_term(l->scr);
 	raw();
 	noecho();
 	nonl();
@@ -152,6 +159,8 @@ static void screen_end(struct loop *l)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	delscreen(l->scr);
+	l->scr = NULL;
 }
 
 static void help_hide(struct loop *l);

@@ -20,6 +20,9 @@ bad "empty command" "empty command after ':::'" -- sh :::
 bad "bad scrollback" "--scrollback wants a number" --scrollback -5 -- sh
 bad "bad prefix" "bad prefix key 'C-Ü'" --prefix C-Ü -- sh
 bad "unknown option" "unknown option '--bogus'" --bogus -- sh
+X_N=$((X_N + 1)); X="tmux -L shoal-test-$$-$X_N -f /dev/null" # a server of its own
+$X new-session -d -x 80 -y 24 "TERM=no-such-terminal $SHOAL exec -- true 2>$T/err; echo EXIT=\$?; sleep 60"
+if x_wait "EXIT=1"; then t_has "unknown TERM: clear error" "no terminfo entry for TERM=no-such-terminal" "$(cat "$T/err")"; else t_fail "unknown TERM" "$(x_cap)"; fi
 out=$("$SHOAL" exec -- true 2>&1 </dev/null)
 rc=$?
 if [ "$rc" -eq 1 ]; then t_has "not a terminal" "must be a terminal" "$out"; else t_fail "not a terminal" "exit $rc: $out"; fi
