@@ -31,7 +31,7 @@ enum gw_msg_kind {
 	GW_DONE,     /* the job finished: rc, err, result */
 };
 
-enum gw_op { GW_CUSTOM, GW_WT_ADD, GW_WT_REMOVE, GW_WT_PRUNE, GW_MERGE, GW_MERGE_WAVE, GW_MERGE_INTO };
+enum gw_op { GW_CUSTOM, GW_WT_ADD, GW_WT_START, GW_WT_REMOVE, GW_WT_PRUNE, GW_MERGE, GW_MERGE_WAVE, GW_MERGE_INTO };
 
 struct gw_msg {
 	enum gw_msg_kind kind;
@@ -45,7 +45,7 @@ struct gw_msg {
 	int rc;           /* GW_DONE: 0 or -1 */
 	struct err err;   /* GW_DONE with rc < 0 */
 	/* GW_DONE result, owned by the message (freed by gw_msg_free):
-	 *   GW_WT_ADD      struct gitwt_add_result
+	 *   GW_WT_ADD      struct gitwt_add_result (GW_WT_START too)
 	 *   GW_WT_REMOVE   struct gitwt_remove_result
 	 *   GW_WT_PRUNE    int (entries removed) in rc when >= 0
 	 *   GW_MERGE       struct merge_result
@@ -85,6 +85,9 @@ int gitworker_pending(struct gitworker *w);
 /* Typed jobs. Strings are copied; items too. Each returns the job id. */
 unsigned gitworker_wt_add(struct gitworker *w, const char *base, const char *branch, const char *id,
 			  void *ud);
+/* gitwt_start (orch_ops.start_worktree); result: struct gitwt_add_result. */
+unsigned gitworker_wt_start(struct gitworker *w, const char *base, const char *branch,
+			    const char *id, int fresh, void *ud);
 unsigned gitworker_wt_remove(struct gitworker *w, const char *base, const char *id, int force,
 			     void *ud);
 unsigned gitworker_wt_prune(struct gitworker *w, void *ud);

@@ -17,6 +17,8 @@ struct gitwt_add_result {
 	char head[41];    /* commit checked out */
 	int reused;       /* the branch existed and was reused */
 	int pruned_stale; /* a stale entry for the same task was pruned first */
+	int existing;     /* gitwt_start: the worktree was already there */
+	int discarded;    /* gitwt_start fresh: an old worktree/branch was discarded */
 };
 
 /* Creates branch (from base's tip, unless it exists and no worktree holds
@@ -24,6 +26,14 @@ struct gitwt_add_result {
 int gitwt_add(struct gitrepo *r, const char *base, const char *branch, const char *id,
 	      gitwt_progress_fn progress, void *ud, struct gitwt_add_result *res, struct err *e);
 void gitwt_add_result_free(struct gitwt_add_result *res);
+
+/* What a task start needs (orch_ops.start_worktree): with fresh = 0, the
+ * task's existing worktree on that branch is used as it is (res->reused,
+ * res->existing), else it is added as by gitwt_add. With fresh = 1 (retry
+ * from scratch) an existing worktree is removed even if dirty (not if
+ * locked) and the branch deleted, then both are made anew from the base tip. */
+int gitwt_start(struct gitrepo *r, const char *base, const char *branch, const char *id, int fresh,
+		gitwt_progress_fn progress, void *ud, struct gitwt_add_result *res, struct err *e);
 
 struct gitwt_info {
 	char *id;          /* directory name under .shoal/worktrees */

@@ -47,6 +47,10 @@ enum merge_outcome {
 	MERGE_CANCELLED,    /* validation cancelled (*opts.cancel set); nothing changed */
 };
 const char *merge_outcome_name(enum merge_outcome o);
+/* A stable key for state files and orch_merge_done: "merged" (MERGED and
+ * ALREADY), "conflict", "invalid", "base-moved", "main-dirty", "refused",
+ * "cancelled", "dry-run", "error". */
+const char *merge_outcome_key(enum merge_outcome o);
 
 struct merge_opts {
 	const char *id;       /* task id: names the log file (.shoal/logs/merge-<id>.log) */
@@ -65,7 +69,8 @@ struct merge_opts {
 struct merge_result {
 	enum merge_outcome outcome;
 	struct merge_preview preview;
-	char new_tip[41];      /* the merge commit (or task tip when fast-forward) */
+	char new_tip[41];      /* the merge commit (task tip when fast-forward, base tip
+				* when already merged) */
 	int identity_fallback; /* committed as shoal <shoal@localhost> */
 	int validated;         /* validation ran */
 	int validate_status;   /* its exit status (or 128+signal) */

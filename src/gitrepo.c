@@ -211,7 +211,7 @@ static int take_lock(struct gitrepo *r, struct err *e)
 {
 	if (r->lockfd >= 0)
 		return 0;
-	char *p = xasprintf("%s/lock", r->shoal);
+	char *p = xasprintf("%s/git.lock", r->shoal); /* not .shoal/lock: that is the one-shoal-per-repo lock (state.h) */
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		err_set(e, "cannot open %s: %s", p, strerror(errno));

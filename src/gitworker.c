@@ -343,6 +343,22 @@ unsigned gitworker_wt_add(struct gitworker *w, const char *base, const char *bra
 	return submit_op(w, GW_WT_ADD, job_add, args_new(base, branch, id), args_free, free_add, ud);
 }
 
+static int job_start(struct gitrepo *r, void *arg, struct gw_ctx *c, void **result, struct err *e)
+{
+	struct args *a = arg;
+	struct gitwt_add_result *res = xcalloc(1, sizeof *res);
+	*result = res;
+	return gitwt_start(r, a->base, a->branch, a->id, a->force, on_progress, c, res, e);
+}
+
+unsigned gitworker_wt_start(struct gitworker *w, const char *base, const char *branch,
+			    const char *id, int fresh, void *ud)
+{
+	struct args *a = args_new(base, branch, id);
+	a->force = fresh;
+	return submit_op(w, GW_WT_START, job_start, a, args_free, free_add, ud);
+}
+
 static void free_remove(void *p)
 {
 	gitwt_remove_result_free(p);

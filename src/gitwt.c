@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -343,6 +344,64 @@ out:
 	free(admin);
 	free(path);
 	free(refname);
+	return rc;
+}
+
+int gitwt_start(struct gitrepo *r, const char *base, const char *branch, const char *id, int fresh,
+		gitwt_progress_fn progress, void *ud, struct gitwt_add_result *res, struct err *e)
+{
+	memset(res, 0, sizeof *res);
+	if (gitrepo_check_names(id, branch, e) < 0 || gitrepo_prepare(r, e) < 0)
+		return -1;
+	struct gitwt_info *v = NULL;
+	int nv = 0, discarded = 0;
+	if (list_impl(r, NULL, 0, &v, &nv, e) < 0)
+		return -1;
+	const struct gitwt_info *w = gitwt_find(v, nv, id);
+	if (w && !fresh && !w->stale && w->branch && !strcmp(w->branch, branch)) {
+		res->path = xstrdup(w->path);
+		snprintf(res->head, sizeof res->head, "%s", w->head);
+		res->reused = res->existing = 1;
+		gitwt_list_free(v, nv);
+		return 0;
+	}
+	if (fresh && w) {
+		if (w->locked) {
+			err_set(e, "the worktree %s is locked: unlock it before retrying from scratch",
+				w->path);
+			gitwt_list_free(v, nv);
+			return -1;
+		}
+		if (drop_worktree(r, w, e) < 0) {
+			gitwt_list_free(v, nv);
+			return -1;
+		}
+		discarded = 1;
+	}
+	gitwt_list_free(v, nv);
+	if (fresh) {
+		char *ref = xasprintf("refs/heads/%s", branch);
+		char *holder = gitrepo_branch_holder(r, ref);
+		git_reference *b = NULL;
+		int rc = 0;
+		if (holder) {
+			rc = err_set(e, "branch %s is checked out in %s: cannot start it from scratch",
+				     branch, *holder ? holder : "the main worktree");
+		} else if (git_branch_lookup(&b, r->git, branch, GIT_BRANCH_LOCAL) == 0) {
+			git_error_clear();
+			if (git_branch_delete(b) < 0)
+				rc = gitrepo_fail(e, "cannot delete branch %s", branch);
+			else
+				discarded = 1;
+		}
+		git_reference_free(b);
+		free(holder);
+		free(ref);
+		if (rc < 0)
+			return -1;
+	}
+	int rc = gitwt_add(r, base, branch, id, progress, ud, res, e);
+	res->discarded = discarded;
 	return rc;
 }
 

@@ -46,6 +46,23 @@ const char *merge_outcome_name(enum merge_outcome o)
 	return "?";
 }
 
+const char *merge_outcome_key(enum merge_outcome o)
+{
+	switch (o) {
+	case MERGE_MERGED:
+	case MERGE_ALREADY: return "merged";
+	case MERGE_DRY_RUN: return "dry-run";
+	case MERGE_CONFLICTED: return "conflict";
+	case MERGE_REFUSED: return "refused";
+	case MERGE_MAIN_DIRTY: return "main-dirty";
+	case MERGE_INVALID: return "invalid";
+	case MERGE_BASE_MOVED: return "base-moved";
+	case MERGE_CANCELLED: return "cancelled";
+	case MERGE_FAILED: return "error";
+	}
+	return "error";
+}
+
 static void strv_free_local(char **v)
 {
 	for (int i = 0; v && v[i]; i++)
@@ -523,6 +540,7 @@ static int merge_task_locked(struct gitrepo *r, const char *base, const char *br
 	}
 	switch (res->preview.kind) {
 	case MERGE_UP_TO_DATE:
+		git_oid_tostr(res->new_tip, sizeof res->new_tip, &base_oid);
 		rc = outcome(res, MERGE_ALREADY, e, "%s is already merged into %s", branch, base);
 		goto out;
 	case MERGE_UNRELATED:

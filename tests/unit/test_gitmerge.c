@@ -158,6 +158,10 @@ static void test_preview_kinds(void **st)
 	o.id = "old";
 	assert_int_equal(merge_task(r, "main", "old", &o, &res, &e), 0);
 	assert_int_equal(res.outcome, MERGE_ALREADY);
+	assert_string_equal(merge_outcome_key(res.outcome), "merged");
+	assert_string_equal(res.new_tip, before);
+	assert_string_equal(merge_outcome_key(MERGE_CONFLICTED), "conflict");
+	assert_string_equal(merge_outcome_key(MERGE_INVALID), "invalid");
 	merge_result_free(&res);
 	after = gt_rev("main");
 	assert_string_equal(before, after);

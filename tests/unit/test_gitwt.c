@@ -391,6 +391,46 @@ static void test_filters_still_applied(void **st)
 	gitrepo_close(r);
 }
 
+/* The orchestrator's start: resume uses the existing worktree, fresh
+ * discards worktree and branch (even dirty) and starts from the base tip. */
+static void test_start_resume_and_fresh(void **st)
+{
+	(void)st;
+	struct err e = { { 0 } };
+	struct gitrepo *r = open_repo();
+	struct gitwt_add_result ar;
+	assert_int_equal(gitwt_start(r, "main", "shoal/t/s", "s", 0, NULL, NULL, &ar, &e), 0);
+	assert_int_equal(ar.existing, 0);
+	gitwt_add_result_free(&ar);
+	assert_int_equal(gt_sh("cd '%s' && echo w >w.txt && git add w.txt && " GIT " commit -qm w && "
+			       "echo dirty >>README",
+			       wt_path("s")),
+			 0);
+	char *tip = gt_out("git -C '%s' rev-parse shoal/t/s", gt_repo);
+	assert_int_equal(gitwt_start(r, "main", "shoal/t/s", "s", 0, NULL, NULL, &ar, &e), 0);
+	assert_int_equal(ar.existing, 1);
+	assert_string_equal(ar.head, tip);
+	gitwt_add_result_free(&ar);
+	char *readme = gt_out("tail -n 1 '%s/README'", wt_path("s"));
+	assert_string_equal(readme, "dirty"); /* resume touches nothing */
+	assert_int_equal(gitwt_start(r, "main", "shoal/t/s", "s", 1, NULL, NULL, &ar, &e), 0);
+	assert_int_equal(ar.discarded, 1);
+	assert_int_equal(ar.reused, 0);
+	char *main_tip = gt_out("git -C '%s' rev-parse main", gt_repo);
+	assert_string_equal(ar.head, main_tip);
+	gitwt_add_result_free(&ar);
+	char *wst = gt_out("git -C '%s' status --porcelain", wt_path("s"));
+	assert_string_equal(wst, "");
+	assert_false(gitrepo_exists(gt_fmt("%s/w.txt", wt_path("s"))));
+	cli_sound();
+	/* a locked worktree is not discarded */
+	assert_int_equal(gt_sh("git -C '%s' worktree lock '%s'", gt_repo, wt_path("s")), 0);
+	assert_int_equal(gitwt_start(r, "main", "shoal/t/s", "s", 1, NULL, NULL, &ar, &e), -1);
+	assert_non_null(strstr(e.msg, "locked"));
+	assert_true(gitrepo_exists(wt_path("s")));
+	gitrepo_close(r);
+}
+
 int main(void)
 {
 	gitrepo_global_init();
@@ -402,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_locked_and_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_and_base_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_still_applied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_resume_and_fresh, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
