@@ -35,6 +35,7 @@ struct comb {
 /* One scrollback line: cells encoded as UTF-8 with escape tokens (below). */
 struct sbline {
 	uint32_t nbytes; /* of data */
+	uint32_t cap;    /* bytes allocated for data */
 	uint16_t ncells; /* cells of the line (trailing blanks trimmed) */
 	uint8_t flags;   /* GRID_ROW_WRAPPED */
 	unsigned char data[];
@@ -73,6 +74,8 @@ struct grid {
 	unsigned char *enc; /* scratch for encoding a scrollback line */
 	size_t enc_cap;
 };
+
+_Static_assert(sizeof(struct grid_cell) == 16, "grid_cell is 16 bytes, bg at offset 8");
 
 static const struct grid_cell blank_cell = { 0, GRID_COLOR_DEFAULT, GRID_COLOR_DEFAULT, 0, 1, 0 };
 
@@ -439,7 +442,7 @@ static struct sbline *sb_at(const struct grid *g, int n) /* 0 = newest */
 static void sb_drop_oldest(struct grid *g)
 {
 	struct sbline *l = g->sb[g->sb_head];
-	g->sb_bytes -= l->nbytes + sizeof *l;
+	g->sb_bytes -= l->cap + sizeof *l;
 	free(l);
 	g->sb[g->sb_head] = NULL;
 	g->sb_head = (g->sb_head + 1) % g->sb_max;
@@ -503,17 +506,33 @@ static size_t sb_encode(const struct grid *g, const struct grid_cell *cells, int
 	uint16_t attrs = 0;
 	uint32_t fg = 0, bg = 0;
 	uint8_t cf = 0;
+	/* worst case per cell: pen + wide + 6 code points with marks */
+	xgrow((void **)buf, cap, (size_t)n * (SB_PEN_LEN + 2 + GRID_MAX_CHARS * 5) + 1, 1);
+	unsigned char *p = *buf;
+	/* The fast path compares a cell's fg and its last 8 bytes (bg, attrs,
+	 * width, flags) with those of a plain width-1 cell in the current pen. */
+	struct grid_cell tpl = { 0, fg, bg, attrs, 1, cf };
+	uint64_t tpl_hi;
+	memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 	for (int i = 0; i < n; i++) {
 		const struct grid_cell *c = &cells[i];
-		/* worst case per cell: pen + wide + 6 code points with marks */
-		xgrow((void **)buf, cap, len + SB_PEN_LEN + 1 + 1 + GRID_MAX_CHARS * 5, 1);
-		unsigned char *p = *buf;
+		uint64_t hi;
+		memcpy(&hi, (const char *)c + 8, 8);
+		if (hi == tpl_hi && c->fg == tpl.fg && c->ch < 0x80) {
+			p[len++] = (unsigned char)c->ch;
+			continue;
+		}
 		uint8_t flags = c->flags & GRID_CELL_PROTECTED;
 		if (c->attrs != attrs || c->fg != fg || c->bg != bg || flags != cf) {
 			attrs = c->attrs;
 			fg = c->fg;
 			bg = c->bg;
 			cf = flags;
+			tpl.fg = fg;
+			tpl.bg = bg;
+			tpl.attrs = attrs;
+			tpl.flags = cf;
+			memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 			p[len++] = SB_PEN;
 			p[len++] = (unsigned char)attrs;
 			p[len++] = (unsigned char)(attrs >> 8);
@@ -689,17 +708,22 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	unsigned char *tmp = g->enc;
 	struct sbline *l;
 	if (g->sb_count == g->sb_max) {
-		/* recycle the oldest line's memory */
+		/* recycle the oldest line's memory (reallocated only when its
+		 * size class differs much) */
 		l = g->sb[g->sb_head];
-		g->sb_bytes -= l->nbytes + sizeof *l;
+		g->sb_bytes -= l->cap + sizeof *l;
 		g->sb[g->sb_head] = NULL;
 		g->sb_head = (g->sb_head + 1) % g->sb_max;
 		g->sb_count--;
 		if (g->view > g->sb_count)
 			g->view = g->sb_count;
-		l = xrealloc(l, sizeof *l + nb);
+		if (nb > l->cap || l->cap > 2 * nb + 16) {
+			l = xrealloc(l, sizeof *l + nb);
+			l->cap = (uint32_t)nb;
+		}
 	} else {
 		l = xmalloc(sizeof *l + nb);
+		l->cap = (uint32_t)nb;
 	}
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
@@ -708,7 +732,7 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
-	g->sb_bytes += nb + sizeof *l;
+	g->sb_bytes += l->cap + sizeof *l;
 	if (g->view > 0 && g->view < g->sb_count)
 		g->view++;
 	while (g->sb_count > 1 && g->sb_bytes > g->sb_max_bytes)
@@ -857,8 +881,9 @@ void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, in
 	if (n > GRID_MAX_CHARS)
 		n = GRID_MAX_CHARS;
 	struct row *rw = R(g, row);
-	split_wide(g, rw, row, col);
-	if (width == 2)
+	if (rw->cells[col].width == 2 || (rw->cells[col].flags & GRID_CELL_CONT))
+		split_wide(g, rw, row, col);
+	if (width == 2 && (rw->cells[col + 1].width == 2 || (rw->cells[col + 1].flags & GRID_CELL_CONT)))
 		split_wide(g, rw, row, col + 1);
 	struct grid_cell c = pen_cell(&g->pen);
 	c.width = (uint8_t)width;
@@ -1380,7 +1405,7 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 			plist_add(&popped, c, len, l->flags);
 			/* drop newest */
 			int idx = (g->sb_head + g->sb_count - 1) % g->sb_max;
-			g->sb_bytes -= g->sb[idx]->nbytes + sizeof(struct sbline);
+			g->sb_bytes -= g->sb[idx]->cap + sizeof(struct sbline);
 			free(g->sb[idx]);
 			g->sb[idx] = NULL;
 			g->sb_count--;

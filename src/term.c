@@ -53,6 +53,7 @@ struct term {
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
 	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
+	int protect;         /* the grid pen's DECSCA protection, mirrored */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -106,9 +107,12 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	if (t->wc_valid && pos.col == 0 && pos.row == t->wc_row + 1 &&
 	    (t->wc_end >= t->cols || (t->wc_end == t->cols - 1 && width == 2)))
 		grid_set_row_flags(t->g, t->wc_row, GRID_ROW_WRAPPED, GRID_ROW_WRAPPED);
-	struct grid_pen pen = *grid_pen(t->g);
-	pen.protect = info->protected_cell;
-	grid_set_pen(t->g, &pen);
+	if (t->protect != (int)info->protected_cell) {
+		struct grid_pen pen = *grid_pen(t->g);
+		pen.protect = info->protected_cell;
+		grid_set_pen(t->g, &pen);
+		t->protect = info->protected_cell;
+	}
 	grid_put(t->g, pos.row, pos.col, cp, n, width);
 	t->rep_width = width;
 	t->wc_valid = 1;
@@ -167,6 +171,7 @@ static int cb_initpen(void *user)
 	struct term *t = user;
 	struct grid_pen p = { 0 };
 	grid_set_pen(t->g, &p);
+	t->protect = 0;
 	return 1;
 }
 
