@@ -46,6 +46,7 @@ struct sbline {
 #define SB_WIDE 0xf9 /* the next character is wide (a CONT cell follows it) */
 #define SB_MARK 0xfa /* + UTF-8: a combining mark of the previous cell */
 #define SB_CONT 0xfb /* a lone continuation cell */
+#define SB_RUN 0xfc  /* + count(1): that many erased cells (ch 0) in the pen */
 #define SB_PEN_LEN 12 /* token + attrs(2) + fg(4) + bg(4) + cellflags(1) */
 
 struct grid {
@@ -519,6 +520,24 @@ static size_t sb_encode(const struct grid *g, const struct grid_cell *cells, int
 		uint64_t hi;
 		memcpy(&hi, (const char *)c + 8, 8);
 		if (hi == tpl_hi && c->fg == tpl.fg && c->ch < 0x80) {
+			if (c->ch == 0) {
+				/* a run of erased cells in this pen */
+				int k = 1;
+				while (i + k < n && k < 255) {
+					const struct grid_cell *d = &cells[i + k];
+					uint64_t dh;
+					memcpy(&dh, (const char *)d + 8, 8);
+					if (dh != tpl_hi || d->fg != tpl.fg || d->ch != 0)
+						break;
+					k++;
+				}
+				if (k >= 3) {
+					p[len++] = SB_RUN;
+					p[len++] = (unsigned char)k;
+					i += k - 1;
+					continue;
+				}
+			}
 			p[len++] = (unsigned char)c->ch;
 			continue;
 		}
@@ -642,6 +661,18 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			continue;
 		}
 		FLUSH_SEQ();
+		if (b == SB_RUN) {
+			int k = i + 1 < n ? p[i + 1] : 0;
+			struct grid_cell c = pen;
+			c.ch = 0;
+			c.width = 1;
+			for (int j = 0; j < k; j++, col++)
+				if (col < ncols)
+					out[col] = c;
+			wide = 0;
+			i += 2;
+			continue;
+		}
 		if (b == SB_CONT) {
 			if (col < ncols) {
 				out[col] = pen;

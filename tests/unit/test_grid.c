@@ -324,6 +324,27 @@ static void test_sb_roundtrip_everything(void **s)
 	grid_free(g);
 }
 
+static void test_sb_blank_runs(void **s)
+{
+	(void)s;
+	struct grid *g = grid_new(1, 600, 10);
+	put_str(g, 0, 0, "a");
+	struct grid_pen p = { .bg = GRID_COLOR_INDEXED(3), .attrs = GRID_ATTR_REVERSE };
+	grid_set_pen(g, &p);
+	grid_erase(g, 0, 1, 1, 400, 0); /* 399 coloured blanks: two runs */
+	struct grid_pen d = { 0 };
+	grid_set_pen(g, &d);
+	put_str(g, 0, 401, "b"); /* one default blank at 400 */
+	put_str(g, 0, 590, "c");  /* 188 default blanks */
+	struct grid_cell before[600], after[600];
+	memcpy(before, grid_row(g, 0), sizeof before);
+	grid_scroll(g, 0, 1, 0, 600, 1, 0);
+	assert_int_equal(grid_sb_line(g, 0, after, 600, NULL), 591);
+	assert_memory_equal(before, after, sizeof before);
+	assert_true(grid_sb_bytes(g) < 100); /* runs, not 600 cells */
+	grid_free(g);
+}
+
 static void test_sb_trims_and_is_compact(void **s)
 {
 	(void)s;
@@ -488,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_scroll_splits_straddling_wide),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_sb_roundtrip_everything),
+		cmocka_unit_test(test_sb_blank_runs),
 		cmocka_unit_test(test_sb_trims_and_is_compact),
 		cmocka_unit_test(test_sb_limits),
 		cmocka_unit_test(test_view),
