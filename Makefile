@@ -120,6 +120,12 @@ install: shoal
 	for f in themes/*.json; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/shoal/themes/; done; true
 	@if [ -d assets/agents ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/agents && \
 	    install -m 755 assets/agents/* $(DESTDIR)$(PREFIX)/share/shoal/agents/; fi
+	@if [ -d assets/roles ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/roles && \
+	    install -m 644 assets/roles/*.md $(DESTDIR)$(PREFIX)/share/shoal/roles/; fi
+	@if [ -d assets/demo ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/demo && \
+	    cp -R assets/demo/. $(DESTDIR)$(PREFIX)/share/shoal/demo/; fi
+	@if [ -d assets/hooks ]; then install -d $(DESTDIR)$(PREFIX)/share/shoal/hooks && \
+	    install -m 644 assets/hooks/*.json $(DESTDIR)$(PREFIX)/share/shoal/hooks/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/shoal $(DESTDIR)$(PREFIX)/share/man/man1/shoal.1

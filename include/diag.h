@@ -24,6 +24,8 @@ struct diags {
 	struct diag *v;
 	size_t n, cap;
 	int max; /* stop recording after this many (0 = 100) */
+	size_t *lines; /* start offset of each line, built on first use */
+	size_t nlines;
 };
 
 void diags_init(struct diags *d, const char *file, const char *text, size_t len);
@@ -32,6 +34,9 @@ void diags_free(struct diags *d);
 void diag_add(struct diags *d, size_t off, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* 1-based line and column (UTF-8 characters) of offset off in text. */
 void diag_linecol(const char *text, size_t len, size_t off, int *line, int *col);
+/* Line and column of offset off in d's text, via a line index (fast for
+ * many lookups in a large file). */
+void diags_linecol(struct diags *d, size_t off, int *line, int *col);
 /* Sorts by position (stable for equal positions). */
 void diags_sort(struct diags *d);
 /* Sorts by position and prints "FILE:LINE:COL: error: MSG" lines. */

@@ -18,6 +18,20 @@ const struct cli_cmd cli_cmds[] = {
 	{ "check", "[PLAN]", "validate a plan and print its tasks, waves and critical path", cmd_check },
 	{ "waves", "[PLAN] [--json]", "print the waves of a plan (--json: machine-readable)", cmd_waves },
 	{ "dag", "[PLAN] [--dot]", "print the task graph (--dot: Graphviz DOT)", cmd_dag },
+	{ "new", "OBJECTIVE [--roles a,b,c] [--agents claude:3,codex:2] [--validate CMD] [-o FILE] [--force]",
+	  "write a starter plan: one task per role or per agent instance, all on OBJECTIVE", cmd_new },
+	{ "mark", "TASK done|failed|waiting", "tell the running shoal a task's status (for hooks)", cmd_mark },
+	{ "send", "TASK TEXT... | --all TEXT... [--no-enter]", "type TEXT into a running agent (or all of them)", cmd_send },
+	{ "status", "[--json]", "show every task's state in this repository's run (.shoal/state.json)", cmd_status },
+	{ "log", "[TASK] [-n N] [--json]", "show the task state changes (.shoal/logs/events.jsonl)", cmd_log },
+	{ "worktree", "ACTION [TASK...] [OPTIONS]",
+	  "task worktrees: add TASK..., list [--json], remove TASK... [--force], prune, clean [--force]", cmd_worktree },
+	{ "diff", "[TASK...] [--json]",
+	  "files each task branch changed, overlaps between tasks, territory violations", cmd_diff },
+	{ "merge", "TASK|--wave N [OPTIONS]",
+	  "merge into base: --dry-run, --no-validate; --into-task merges base into TASK", cmd_merge },
+	{ "exec", "[--layout grid|main] [--focus N] [--scrollback LINES] [--prefix C-x] -- CMD [ARG...] [::: CMD [ARG...]]...",
+	  "run commands side by side in tiled panes in the current directory", cmd_exec },
 	{ "help", "[COMMAND]", "show help for shoal or one command", NULL },
 };
 const size_t cli_ncmds = ARRAY_LEN(cli_cmds);
@@ -38,9 +52,12 @@ static void print_help(FILE *f)
 		   "task of a plan, merged in dependency order.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < cli_ncmds; i++) {
-		char left[96];
+		char left[256];
 		snprintf(left, sizeof left, "%s %s", cli_cmds[i].name, cli_cmds[i].usage);
-		fprintf(f, "  %-34s %s\n", left, cli_cmds[i].summary);
+		if (strlen(left) <= 32)
+			fprintf(f, "  %-32s  %s\n", left, cli_cmds[i].summary);
+		else /* a long usage gets its own line */
+			fprintf(f, "  %s\n  %-32s  %s\n", left, "", cli_cmds[i].summary);
 	}
 	fprintf(f, "\nOptions:\n"
 		   "  -C DIR             run as if started in DIR\n"
@@ -57,14 +74,20 @@ static void print_cmd_usage(FILE *f, const struct cli_cmd *cmd)
 	fprintf(f, "usage: shoal %s %s\n", cmd->name, cmd->usage);
 }
 
+/* "shoal CMD: MESSAGE\n" on stderr. */
+static void vcomplain(struct cli *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vcomplain(c, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	const struct cli_cmd *cmd = c && c->cmd ? find_cmd(c->cmd) : NULL;
 	if (cmd)
 		fprintf(stderr, "usage: shoal %s %s (see 'shoal help %s')\n", cmd->name, cmd->usage, cmd->name);
@@ -76,11 +99,9 @@ int cli_usage_error(struct cli *c, const char *fmt, ...)
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "shoal%s%s: ", c && c->cmd ? " " : "", c && c->cmd ? c->cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vcomplain(c, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_FAIL;
 }
 

@@ -24,17 +24,34 @@ static void print_critical(const struct plan *p, const struct dag *g, FILE *f)
 	free(path);
 }
 
-int cmd_check(struct cli *c, int argc, char **argv)
+/* The common start of the plan commands: flags, the plan, its graph.
+ * Returns NULL with *rc set when the command is over (help, error). */
+static struct plan *open_plan(struct cli *c, int argc, char **argv, const struct cli_flag *flags,
+			      size_t nflags, struct dag *g, int *rc)
 {
 	char *pos[1];
-	int npos, rc = cli_parse(c, argc, argv, NULL, 0, pos, 1, &npos);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	int npos;
+	*rc = cli_parse(c, argc, argv, flags, nflags, pos, 1, &npos);
+	if (*rc) {
+		*rc = *rc < 0 ? EXIT_OK : *rc;
+		return NULL;
+	}
 	struct plan *p = cli_load_plan(c, npos ? pos[0] : NULL);
-	if (!p)
-		return EXIT_FAIL;
+	if (!p) {
+		*rc = EXIT_FAIL;
+		return NULL;
+	}
+	plan_dag(p, g);
+	return p;
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
 	struct dag g;
-	plan_dag(p, &g);
+	int rc;
+	struct plan *p = open_plan(c, argc, argv, NULL, 0, &g, &rc);
+	if (!p)
+		return rc;
 	int ndone = 0, nedges = 0;
 	for (int i = 0; i < p->ntasks; i++) {
 		ndone += p->tasks[i].done;
@@ -76,15 +93,11 @@ int cmd_waves(struct cli *c, int argc, char **argv)
 {
 	const char *json = NULL;
 	const struct cli_flag flags[] = { { "--json", 0, 0, &json } };
-	char *pos[1];
-	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 1, &npos);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	struct plan *p = cli_load_plan(c, npos ? pos[0] : NULL);
-	if (!p)
-		return EXIT_FAIL;
 	struct dag g;
-	plan_dag(p, &g);
+	int rc;
+	struct plan *p = open_plan(c, argc, argv, flags, ARRAY_LEN(flags), &g, &rc);
+	if (!p)
+		return rc;
 	int *idx = xmalloc(((size_t)p->ntasks + 1) * sizeof(int));
 	if (json) {
 		struct sbuf b = { 0 };
@@ -155,15 +168,11 @@ int cmd_dag(struct cli *c, int argc, char **argv)
 {
 	const char *dot = NULL;
 	const struct cli_flag flags[] = { { "--dot", 0, 0, &dot } };
-	char *pos[1];
-	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 1, &npos);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	struct plan *p = cli_load_plan(c, npos ? pos[0] : NULL);
-	if (!p)
-		return EXIT_FAIL;
 	struct dag g;
-	plan_dag(p, &g);
+	int rc;
+	struct plan *p = open_plan(c, argc, argv, flags, ARRAY_LEN(flags), &g, &rc);
+	if (!p)
+		return rc;
 	if (dot) {
 		printf("digraph ");
 		dot_str(stdout, p->name);

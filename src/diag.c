@@ -18,6 +18,9 @@ void diags_free(struct diags *d)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].msg);
 	free(d->v);
+	free(d->lines);
+	d->lines = NULL;
+	d->nlines = 0;
 	d->v = NULL;
 	d->n = d->cap = 0;
 }
@@ -40,6 +43,40 @@ void diag_linecol(const char *text, size_t len, size_t off, int *line, int *col)
 	*col = c;
 }
 
+void diags_linecol(struct diags *d, size_t off, int *line, int *col)
+{
+	if (!d->text) {
+		*line = *col = 0;
+		return;
+	}
+	if (!d->lines) {
+		size_t cap = 0;
+		xgrow((void **)&d->lines, &cap, 1, sizeof *d->lines);
+		d->lines[d->nlines++] = 0;
+		for (size_t i = 0; i < d->len; i++)
+			if (d->text[i] == '\n') {
+				xgrow((void **)&d->lines, &cap, d->nlines + 1, sizeof *d->lines);
+				d->lines[d->nlines++] = i + 1;
+			}
+	}
+	if (off > d->len)
+		off = d->len;
+	size_t lo = 0, hi = d->nlines; /* last line start <= off */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (d->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	int c = 1;
+	for (size_t i = d->lines[lo]; i < off; i++)
+		if (((unsigned char)d->text[i] & 0xc0) != 0x80)
+			c++;
+	*line = (int)lo + 1;
+	*col = c;
+}
+
 void diag_add(struct diags *d, size_t off, const char *fmt, ...)
 {
 	int max = d->max ? d->max : 100;
@@ -57,7 +94,7 @@ void diag_add(struct diags *d, size_t off, const char *fmt, ...)
 	g->msg = sbuf_steal(&b);
 	g->line = g->col = 0;
 	if (off != (size_t)-1 && d->text)
-		diag_linecol(d->text, d->len, off, &g->line, &g->col);
+		diags_linecol(d, off, &g->line, &g->col);
 }
 
 static int diag_cmp(const void *a, const void *b)

@@ -367,7 +367,7 @@ void ld_check_keys(struct ld *l, const cJSON *obj, const char *where, const char
 		for (const cJSON *e = obj->child; e != c; e = e->next)
 			if (!strcmp(e->string, c->string)) {
 				int line, col;
-				diag_linecol(l->d->text, l->d->len, jsonx_key_off(&l->j, e), &line, &col);
+				diags_linecol(l->d, jsonx_key_off(&l->j, e), &line, &col);
 				ld_err_key(l, c, "duplicate key \"%s\" in %s (first at line %d)", c->string, where, line);
 				break;
 			}
@@ -603,7 +603,7 @@ static void check_rel_paths(struct ld *l, const cJSON *obj, const char *key)
 static void load_task(struct ld *l, const cJSON *o, struct plan_task *t)
 {
 	t->line = t->col = 0;
-	diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
+	diags_linecol(l->d, jsonx_off(&l->j, o), &t->line, &t->col);
 	if (!cJSON_IsObject(o)) {
 		ld_err_at(l, o, "a task must be an object, not %s", jsonx_type_name(o));
 		return;

@@ -25,7 +25,7 @@ void plan_load_beads(struct ld *l, const cJSON *root)
 	int i = 0;
 	for (const cJSON *o = root->child; o; o = o->next, i++) {
 		struct plan_task *t = &p->tasks[i];
-		diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
+		diags_linecol(l->d, jsonx_off(&l->j, o), &t->line, &t->col);
 		if (!cJSON_IsObject(o)) {
 			ld_err_at(l, o, "a beads issue must be an object, not %s", jsonx_type_name(o));
 			continue;
@@ -120,7 +120,7 @@ void plan_load_agentops(struct ld *l, const cJSON *root)
 		for (const cJSON *o = a ? a->child : NULL; o; o = o->next) {
 			struct plan_task *t = &p->tasks[p->ntasks];
 			nodes[p->ntasks++] = o;
-			diag_linecol(l->d->text, l->d->len, jsonx_off(&l->j, o), &t->line, &t->col);
+			diags_linecol(l->d, jsonx_off(&l->j, o), &t->line, &t->col);
 			const cJSON *id = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "id") : NULL;
 			if (!cJSON_IsString(id)) {
 				ld_err_at(l, o, "agentops entry in \"%s\" has no string \"id\"", sect[s]);

@@ -1,17 +1,32 @@
 #!/bin/sh
-# Runs shoal's benchmarks (built into BUILD/bench by `make bench`); each
-# prints a table with ratios. Sections are per area so branches merge
-# cleanly: keep each helper's part inside its own marked block.
+# make bench: runs every benchmark and prints its table. Each section is
+# independent; a failing one is reported and the others still run.
 # usage: tests/bench/run.sh BUILD
 set -u
 build=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
 rc=0
+section() { echo; echo "=== $1"; }
 
-# ---- term-core: terminal engine throughput and scrollback memory ----
-if [ -x "$build/bench/bench_term" ]; then
-	echo "== bench: bench_term (BENCH_TERM_SCALE=${BENCH_TERM_SCALE:-1})"
-	nice "$build/bench/bench_term" "${BENCH_TERM_SCALE:-1}" || rc=1
-fi
-# ---- end term-core ----
+# --- plans (foundation) ---
+section "plan loading"
+"$build/bench/bench_plan" || rc=1
+
+# --- orchestrator ---
+section "status detection"
+"$build/bench/bench_status" || rc=1
+section "persisting the run"
+"$build/bench/bench_state" || rc=1
+# --- git engine: worktrees, preview, diff on a 20,000-file repository ---
+section "git engine (20,000 files)"
+nice "$build/bench/bench_git" || rc=1
+# --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
+section "terminal engine: shoal exec vs tmux (term-screen)"
+sh "$top/tests/bench/exec.sh" "$build" || rc=1
+# --- end term-screen ---
+# --- term-core: terminal core throughput vs VTermScreen, scrollback memory ---
+section "terminal core: VTermState + grid vs VTermScreen (term-core)"
+nice "$build/bench/bench_term" "${BENCH_TERM_SCALE:-1}" || rc=1
+# --- end term-core ---
 
 exit $rc

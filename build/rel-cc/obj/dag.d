@@ -1,3 +1,0 @@
-build/rel-cc/obj/dag.o: src/dag.c include/dag.h include/util.h
-include/dag.h:
-include/util.h:

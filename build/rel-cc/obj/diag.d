@@ -1,3 +1,0 @@
-build/rel-cc/obj/diag.o: src/diag.c include/diag.h include/util.h
-include/diag.h:
-include/util.h:

@@ -1,5 +1,0 @@
-build/rel-cc/obj/jsonx.o: src/jsonx.c include/jsonx.h include/diag.h \
- include/util.h
-include/jsonx.h:
-include/diag.h:
-include/util.h:

@@ -1,3 +1,0 @@
-build/rel-cc/obj/main.o: src/main.c include/cli.h include/util.h
-include/cli.h:
-include/util.h:

@@ -1,4 +1,0 @@
-build/rel-cc/tests/test_dag: tests/unit/test_dag.c include/dag.h \
- include/util.h
-include/dag.h:
-include/util.h:

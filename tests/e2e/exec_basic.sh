@@ -1,0 +1,101 @@
+# shoal exec: arguments, text and colours where they belong, keys and paste
+# arriving intact, exit status shown with the last screen kept, quitting.
+. "$SHOAL_TOP/tests/e2e/lib.sh"
+. "$SHOAL_TOP/tests/e2e/lib_exec.sh"
+
+# ---- bad arguments: exit 2 and a specific message ----
+bad() { # NAME EXPECTED-MESSAGE ARGS...
+	n=$1 msg=$2
+	shift 2
+	out=$("$SHOAL" exec "$@" 2>&1 </dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ]; then t_has "$n" "$msg" "$out"; else t_fail "$n" "exit $rc: $out"; fi
+}
+bad "no command" "no command" --
+bad "no --" "expected '--'" sh
+bad "unknown layout" "unknown layout 'tiles'" --layout tiles -- sh
+bad "focus out of range" "--focus 3 but there are only 2 panes" --focus 3 -- sh ::: sh
+bad "focus not a number" "--focus wants a pane number" --focus x -- sh
+bad "empty command" "empty command after ':::'" -- sh :::
+bad "bad scrollback" "--scrollback wants a number" --scrollback -5 -- sh
+bad "bad prefix" "bad prefix key 'C-Ü'" --prefix C-Ü -- sh
+bad "unknown option" "unknown option '--bogus'" --bogus -- sh
+out=$("$SHOAL" exec -- true 2>&1 </dev/null)
+rc=$?
+if [ "$rc" -eq 1 ]; then t_has "not a terminal" "must be a terminal" "$out"; else t_fail "not a terminal" "exit $rc: $out"; fi
+
+# ---- text and colours ----
+x_start -- sh -c 'printf "\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;255;0;0mTRUECOL\033[0m \033[4mUNDER\033[0m \033[7mREV\033[0m \344\270\255\346\226\207 e\314\201!\n"; exec sleep 600' ::: sh -c 'printf "right pane\n"; exec sleep 600'
+x_expect "text shows" "┃RED BOLDBLUE"
+l2=$(x_cap -e | sed -n 2p | sed 's/\x1b\[49m//g')
+t_has "red is indexed 1" "[31mRED" "$l2"
+t_has "bold on blue" "[1m" "$l2"
+t_has "blue background" "44m" "$l2"
+t_has "256-colour passes through" "38;5;208mORANGE" "$l2"
+t_has "truecolor quantised to 196" "38;5;196mTRUECOL" "$l2"
+t_has "underline" "[4mUNDER" "$l2"
+t_has "reverse" "[7mREV" "$l2"
+plain=$(x_line 2)
+t_has "text at row 1 col 1 of pane 1" "┃RED BOLDBLUE ORANGE TRUECOL UNDER REV $(printf '\344\270\255\346\226\207 e\314\201!')" "$plain"
+# Column alignment after two wide characters and a combining mark: pane 1's
+# right border is at column 80 (79 characters + 2 for the wide ones - 1 for
+# the combining mark).
+pre=${plain%%│right*}
+t_eq "border column after wide chars" 80 $(($(printf %s "$pre" | LC_ALL=C.UTF-8 wc -m) + 2 - 1))
+t_has "pane 2 at the right" "│right pane" "$(x_line 2)"
+t_has "titles show the commands" "2 sh -c 'printf" "$(x_line 1)"
+
+# ---- title, cursor position and visibility ----
+x_start -- sh -c 'printf "\033]2;my-fine-title\007abc"; exec sleep 600' ::: sh -c 'printf "\033[?25lhidden"; exec sleep 600'
+x_expect "OSC 2 title first in the border, then the command" "1 my-fine-title · sh -c 'printf"
+t_eq "cursor where the child left it" "4,1" "$($X display -p '#{cursor_x},#{cursor_y}')"
+t_eq "cursor visible" "1" "$($X display -p '#{cursor_flag}')"
+x_keys C-g 2
+x_wait "hidden"
+_end=$(($(x_ms) + 3000))
+while [ "$($X display -p '#{cursor_flag}')" != 0 ] && [ "$(x_ms)" -lt "$_end" ]; do sleep 0.02; done
+t_eq "cursor hidden when the focused child hides it" "0" "$($X display -p '#{cursor_flag}')"
+
+# ---- exit status, last screen kept ----
+x_start -- sh -c 'echo LAST-WORDS; exit 3' ::: sh -c 'echo fine; exit 0' ::: sh -c 'kill -KILL $$'
+x_expect "exit 3 shown" "exited 3"
+x_expect "exit 0 shown" "exited 0"
+x_expect "signal shown" "killed by SIGKILL"
+t_has "last screen kept" "┃LAST-WORDS" "$(x_cap)"
+
+# ---- keys arrive intact (raw mode cat -v) ----
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; exec cat -v'
+x_wait READY
+x_keys a B 1 Up F5 C-a Escape x S-Up C-Up C-g C-g Tab
+x_keys -l '€'
+x_keys Enter
+x_expect "keys arrive" 'aB1^[[A^[[15~^A^[x^[[1;2A^[[1;5A^G'
+x_expect "tab, UTF-8 and Enter arrive" ' M-bM-^BM-,^M'
+# The prefix then an unbound key sends nothing and says so.
+x_keys C-g w
+x_expect "unbound key message" "C-g w is not bound"
+
+# ---- paste: bracketed (child asked) and plain ----
+x_start -- sh -c 'printf "\033[?2004h"; stty raw -echo; echo RE""ADY; exec cat -v'
+x_wait READY
+$X set-buffer "$(printf 'one two\nthree')"
+$X paste-buffer -p
+x_expect "bracketed paste arrives" '^[[200~one two^Mthree^[[201~'
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; exec cat -v'
+x_wait READY
+$X set-buffer "$(printf 'plain\npaste\033[31mevil')"
+$X paste-buffer -p
+x_expect "plain paste, newline as CR, ESC stripped" 'plain^Mpaste[31mevil'
+
+# ---- quit restores the terminal; SIGTERM too ----
+x_start -- sh
+x_wait "1 sh"
+x_keys C-g q
+x_expect "prefix q quits with 0" "EXIT=0"
+t_eq "screen restored" "" "$(x_cap | grep -F '┏')"
+x_start -- sh
+x_wait "1 sh"
+pkill -TERM -f "^$SHOAL exec -- sh\$" 2>/dev/null || kill -TERM $(pgrep -f "$SHOAL exec -- sh") 2>/dev/null
+x_expect "SIGTERM quits" "EXIT=0"
+x_end
+t_done
