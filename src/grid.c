@@ -899,10 +899,35 @@ static void presplit(struct grid *g, struct row *rw, int row, int c0, int c1)
 		split_wide(g, rw, row, c1 - 1);
 }
 
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+	__attribute__((noinline));
+
 void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
 {
-	if (row < 0 || row >= g->rows || col < 0 || col >= g->cols || n < 1)
+	if ((unsigned)row >= (unsigned)g->rows || (unsigned)col >= (unsigned)g->cols || n < 1)
 		return;
+	/* fast path: one narrow character over a narrow cell */
+	struct row *frw = R(g, row);
+	struct grid_cell *fc = &frw->cells[col];
+	if (n == 1 && width == 1 && fc->width == 1 && !(fc->flags & GRID_CELL_CONT) && !g->pen.protect) {
+		fc->ch = chars[0];
+		fc->fg = g->pen.fg;
+		fc->bg = g->pen.bg;
+		fc->attrs = g->pen.attrs;
+		fc->flags = 0;
+		if (frw->used <= col)
+			frw->used = col + 1;
+		if (g->dmg_all)
+			g->dmg_any = 1;
+		else
+			damage(g, row, col, col + 1);
+		return;
+	}
+	put_slow(g, row, col, chars, n, width);
+}
+
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+{
 	if (width < 1)
 		width = 1;
 	if (width > 2)

@@ -93,12 +93,10 @@ static void set_bit(uint16_t *a, uint16_t bit, int on)
 static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct term *t = user;
-	uint32_t cp[GRID_MAX_CHARS];
-	int n = 0;
-	while (n < GRID_MAX_CHARS && info->chars[n]) {
-		cp[n] = info->chars[n];
-		n++;
-	}
+	int n = info->chars[0] ? 1 : 0;
+	if (n && info->chars[1])
+		while (n < GRID_MAX_CHARS && info->chars[n])
+			n++;
 	int width = info->width;
 	if (n == 0) {
 		t->rep_width = width;
@@ -113,7 +111,7 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		grid_set_pen(t->g, &pen);
 		t->protect = info->protected_cell;
 	}
-	grid_put(t->g, pos.row, pos.col, cp, n, width);
+	grid_put(t->g, pos.row, pos.col, info->chars, n, width);
 	t->rep_width = width;
 	t->wc_valid = 1;
 	t->wc_row = pos.row;
