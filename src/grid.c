@@ -508,7 +508,9 @@ static size_t sb_encode(const struct grid *g, const struct grid_cell *cells, int
 	uint32_t fg = 0, bg = 0;
 	uint8_t cf = 0;
 	/* worst case per cell: pen + wide + 6 code points with marks */
-	xgrow((void **)buf, cap, (size_t)n * (SB_PEN_LEN + 2 + GRID_MAX_CHARS * 5) + 1, 1);
+	size_t need = (size_t)n * (SB_PEN_LEN + 2 + GRID_MAX_CHARS * 5) + 1;
+	if (need > *cap)
+		xgrow((void **)buf, cap, need, 1);
 	unsigned char *p = *buf;
 	/* The fast path compares a cell's fg and its last 8 bytes (bg, attrs,
 	 * width, flags) with those of a plain width-1 cell in the current pen. */
@@ -1194,6 +1196,22 @@ void grid_set_cursor(struct grid *g, const struct grid_cursor *c)
 	if (g->cursor.col >= g->cols)
 		g->cursor.col = g->cols - 1;
 	g->dmg_any = 1;
+}
+
+void grid_move_cursor(struct grid *g, int row, int col, int visible)
+{
+	if ((unsigned)row < (unsigned)g->rows && (unsigned)col < (unsigned)g->cols) {
+		g->cursor.row = row;
+		g->cursor.col = col;
+		g->cursor.visible = visible;
+		g->dmg_any = 1;
+		return;
+	}
+	struct grid_cursor c = g->cursor;
+	c.row = row;
+	c.col = col;
+	c.visible = visible;
+	grid_set_cursor(g, &c);
 }
 
 void grid_set_altscreen(struct grid *g, int alt)

@@ -131,7 +131,7 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	t->cur.row = pos.row;
 	t->cur.col = pos.col;
 	t->cur.visible = visible;
-	grid_set_cursor(t->g, &t->cur);
+	grid_move_cursor(t->g, pos.row, pos.col, visible);
 	return 1;
 }
 
