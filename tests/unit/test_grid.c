@@ -426,6 +426,32 @@ static void test_view(void **s)
 	grid_free(g);
 }
 
+static void test_damage_follows_view(void **s)
+{
+	(void)s;
+	struct grid *g = grid_new(3, 5, 10);
+	for (int i = 0; i < 4; i++) {
+		put_str(g, 2, 0, "x");
+		grid_scroll(g, 0, 3, 0, 5, 1, 0);
+	}
+	grid_view_set(g, 1);
+	grid_damage_clear(g);
+	put_str(g, 0, 2, "y"); /* live row 0 is display row 1 */
+	assert_false(grid_damage(g, 0, NULL, NULL));
+	int c0, c1;
+	assert_true(grid_damage(g, 1, &c0, &c1));
+	assert_int_equal(c0, 2);
+	assert_int_equal(c1, 3);
+	assert_int_equal(grid_view_row(g, 1)[2].ch, 'y');
+	grid_damage_clear(g);
+	put_str(g, 2, 0, "z"); /* live row 2 is below the display */
+	assert_false(grid_damage(g, 2, NULL, NULL));
+	assert_true(grid_dirty(g));
+	grid_view_set(g, 0); /* changing the view redraws everything */
+	assert_true(grid_damage(g, 0, NULL, NULL));
+	grid_free(g);
+}
+
 static void test_reflow_roundtrip(void **s)
 {
 	(void)s;
@@ -513,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_sb_trims_and_is_compact),
 		cmocka_unit_test(test_sb_limits),
 		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_damage_follows_view),
 		cmocka_unit_test(test_reflow_roundtrip),
 		cmocka_unit_test(test_reflow_wide_and_attrs),
 		cmocka_unit_test(test_resize_alt_truncates),
