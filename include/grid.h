@@ -198,6 +198,8 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 /* Sets row flags bits in mask to the values in val (GRID_ROW_*). */
 void grid_set_row_flags(struct grid *g, int row, unsigned mask, unsigned val);
 void grid_set_cursor(struct grid *g, const struct grid_cursor *c);
+/* The same for position and visibility only (the hot path). */
+void grid_move_cursor(struct grid *g, int row, int col, int visible);
 /* Switches to the alternate screen (1) or back (0). The alternate screen is
  * not cleared here (the terminal erases it on entry). */
 void grid_set_altscreen(struct grid *g, int alt);

@@ -35,6 +35,7 @@ struct comb {
 /* One scrollback line: cells encoded as UTF-8 with escape tokens (below). */
 struct sbline {
 	uint32_t nbytes; /* of data */
+	uint32_t cap;    /* bytes allocated for data */
 	uint16_t ncells; /* cells of the line (trailing blanks trimmed) */
 	uint8_t flags;   /* GRID_ROW_WRAPPED */
 	unsigned char data[];
@@ -45,6 +46,7 @@ struct sbline {
 #define SB_WIDE 0xf9 /* the next character is wide (a CONT cell follows it) */
 #define SB_MARK 0xfa /* + UTF-8: a combining mark of the previous cell */
 #define SB_CONT 0xfb /* a lone continuation cell */
+#define SB_RUN 0xfc  /* + count(1): that many erased cells (ch 0) in the pen */
 #define SB_PEN_LEN 12 /* token + attrs(2) + fg(4) + bg(4) + cellflags(1) */
 
 struct grid {
@@ -73,6 +75,8 @@ struct grid {
 	unsigned char *enc; /* scratch for encoding a scrollback line */
 	size_t enc_cap;
 };
+
+_Static_assert(sizeof(struct grid_cell) == 16, "grid_cell is 16 bytes, bg at offset 8");
 
 static const struct grid_cell blank_cell = { 0, GRID_COLOR_DEFAULT, GRID_COLOR_DEFAULT, 0, 1, 0 };
 
@@ -439,7 +443,7 @@ static struct sbline *sb_at(const struct grid *g, int n) /* 0 = newest */
 static void sb_drop_oldest(struct grid *g)
 {
 	struct sbline *l = g->sb[g->sb_head];
-	g->sb_bytes -= l->nbytes + sizeof *l;
+	g->sb_bytes -= l->cap + sizeof *l;
 	free(l);
 	g->sb[g->sb_head] = NULL;
 	g->sb_head = (g->sb_head + 1) % g->sb_max;
@@ -503,17 +507,53 @@ static size_t sb_encode(const struct grid *g, const struct grid_cell *cells, int
 	uint16_t attrs = 0;
 	uint32_t fg = 0, bg = 0;
 	uint8_t cf = 0;
+	/* worst case per cell: pen + wide + 6 code points with marks */
+	size_t need = (size_t)n * (SB_PEN_LEN + 2 + GRID_MAX_CHARS * 5) + 1;
+	if (need > *cap)
+		xgrow((void **)buf, cap, need, 1);
+	unsigned char *p = *buf;
+	/* The fast path compares a cell's fg and its last 8 bytes (bg, attrs,
+	 * width, flags) with those of a plain width-1 cell in the current pen. */
+	struct grid_cell tpl = { 0, fg, bg, attrs, 1, cf };
+	uint64_t tpl_hi;
+	memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 	for (int i = 0; i < n; i++) {
 		const struct grid_cell *c = &cells[i];
-		/* worst case per cell: pen + wide + 6 code points with marks */
-		xgrow((void **)buf, cap, len + SB_PEN_LEN + 1 + 1 + GRID_MAX_CHARS * 5, 1);
-		unsigned char *p = *buf;
+		uint64_t hi;
+		memcpy(&hi, (const char *)c + 8, 8);
+		if (hi == tpl_hi && c->fg == tpl.fg && c->ch < 0x80) {
+			if (c->ch == 0) {
+				/* a run of erased cells in this pen */
+				int k = 1;
+				while (i + k < n && k < 255) {
+					const struct grid_cell *d = &cells[i + k];
+					uint64_t dh;
+					memcpy(&dh, (const char *)d + 8, 8);
+					if (dh != tpl_hi || d->fg != tpl.fg || d->ch != 0)
+						break;
+					k++;
+				}
+				if (k >= 3) {
+					p[len++] = SB_RUN;
+					p[len++] = (unsigned char)k;
+					i += k - 1;
+					continue;
+				}
+			}
+			p[len++] = (unsigned char)c->ch;
+			continue;
+		}
 		uint8_t flags = c->flags & GRID_CELL_PROTECTED;
 		if (c->attrs != attrs || c->fg != fg || c->bg != bg || flags != cf) {
 			attrs = c->attrs;
 			fg = c->fg;
 			bg = c->bg;
 			cf = flags;
+			tpl.fg = fg;
+			tpl.bg = bg;
+			tpl.attrs = attrs;
+			tpl.flags = cf;
+			memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 			p[len++] = SB_PEN;
 			p[len++] = (unsigned char)attrs;
 			p[len++] = (unsigned char)(attrs >> 8);
@@ -623,6 +663,18 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			continue;
 		}
 		FLUSH_SEQ();
+		if (b == SB_RUN) {
+			int k = i + 1 < n ? p[i + 1] : 0;
+			struct grid_cell c = pen;
+			c.ch = 0;
+			c.width = 1;
+			for (int j = 0; j < k; j++, col++)
+				if (col < ncols)
+					out[col] = c;
+			wide = 0;
+			i += 2;
+			continue;
+		}
 		if (b == SB_CONT) {
 			if (col < ncols) {
 				out[col] = pen;
@@ -689,17 +741,22 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	unsigned char *tmp = g->enc;
 	struct sbline *l;
 	if (g->sb_count == g->sb_max) {
-		/* recycle the oldest line's memory */
+		/* recycle the oldest line's memory (reallocated only when its
+		 * size class differs much) */
 		l = g->sb[g->sb_head];
-		g->sb_bytes -= l->nbytes + sizeof *l;
+		g->sb_bytes -= l->cap + sizeof *l;
 		g->sb[g->sb_head] = NULL;
 		g->sb_head = (g->sb_head + 1) % g->sb_max;
 		g->sb_count--;
 		if (g->view > g->sb_count)
 			g->view = g->sb_count;
-		l = xrealloc(l, sizeof *l + nb);
+		if (nb > l->cap || l->cap > 2 * nb + 16) {
+			l = xrealloc(l, sizeof *l + nb);
+			l->cap = (uint32_t)nb;
+		}
 	} else {
 		l = xmalloc(sizeof *l + nb);
+		l->cap = (uint32_t)nb;
 	}
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
@@ -708,7 +765,7 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
-	g->sb_bytes += nb + sizeof *l;
+	g->sb_bytes += l->cap + sizeof *l;
 	if (g->view > 0 && g->view < g->sb_count)
 		g->view++;
 	while (g->sb_count > 1 && g->sb_bytes > g->sb_max_bytes)
@@ -844,10 +901,35 @@ static void presplit(struct grid *g, struct row *rw, int row, int c0, int c1)
 		split_wide(g, rw, row, c1 - 1);
 }
 
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+	__attribute__((noinline));
+
 void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
 {
-	if (row < 0 || row >= g->rows || col < 0 || col >= g->cols || n < 1)
+	if ((unsigned)row >= (unsigned)g->rows || (unsigned)col >= (unsigned)g->cols || n < 1)
 		return;
+	/* fast path: one narrow character over a narrow cell */
+	struct row *frw = R(g, row);
+	struct grid_cell *fc = &frw->cells[col];
+	if (n == 1 && width == 1 && fc->width == 1 && !(fc->flags & GRID_CELL_CONT) && !g->pen.protect) {
+		fc->ch = chars[0];
+		fc->fg = g->pen.fg;
+		fc->bg = g->pen.bg;
+		fc->attrs = g->pen.attrs;
+		fc->flags = 0;
+		if (frw->used <= col)
+			frw->used = col + 1;
+		if (g->dmg_all)
+			g->dmg_any = 1;
+		else
+			damage(g, row, col, col + 1);
+		return;
+	}
+	put_slow(g, row, col, chars, n, width);
+}
+
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+{
 	if (width < 1)
 		width = 1;
 	if (width > 2)
@@ -857,8 +939,9 @@ void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, in
 	if (n > GRID_MAX_CHARS)
 		n = GRID_MAX_CHARS;
 	struct row *rw = R(g, row);
-	split_wide(g, rw, row, col);
-	if (width == 2)
+	if (rw->cells[col].width == 2 || (rw->cells[col].flags & GRID_CELL_CONT))
+		split_wide(g, rw, row, col);
+	if (width == 2 && (rw->cells[col + 1].width == 2 || (rw->cells[col + 1].flags & GRID_CELL_CONT)))
 		split_wide(g, rw, row, col + 1);
 	struct grid_cell c = pen_cell(&g->pen);
 	c.width = (uint8_t)width;
@@ -1113,6 +1196,22 @@ void grid_set_cursor(struct grid *g, const struct grid_cursor *c)
 	if (g->cursor.col >= g->cols)
 		g->cursor.col = g->cols - 1;
 	g->dmg_any = 1;
+}
+
+void grid_move_cursor(struct grid *g, int row, int col, int visible)
+{
+	if ((unsigned)row < (unsigned)g->rows && (unsigned)col < (unsigned)g->cols) {
+		g->cursor.row = row;
+		g->cursor.col = col;
+		g->cursor.visible = visible;
+		g->dmg_any = 1;
+		return;
+	}
+	struct grid_cursor c = g->cursor;
+	c.row = row;
+	c.col = col;
+	c.visible = visible;
+	grid_set_cursor(g, &c);
 }
 
 void grid_set_altscreen(struct grid *g, int alt)
@@ -1380,7 +1479,7 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 			plist_add(&popped, c, len, l->flags);
 			/* drop newest */
 			int idx = (g->sb_head + g->sb_count - 1) % g->sb_max;
-			g->sb_bytes -= g->sb[idx]->nbytes + sizeof(struct sbline);
+			g->sb_bytes -= g->sb[idx]->cap + sizeof(struct sbline);
 			free(g->sb[idx]);
 			g->sb[idx] = NULL;
 			g->sb_count--;

@@ -53,6 +53,7 @@ struct term {
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
 	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
+	int protect;         /* the grid pen's DECSCA protection, mirrored */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -92,12 +93,10 @@ static void set_bit(uint16_t *a, uint16_t bit, int on)
 static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct term *t = user;
-	uint32_t cp[GRID_MAX_CHARS];
-	int n = 0;
-	while (n < GRID_MAX_CHARS && info->chars[n]) {
-		cp[n] = info->chars[n];
-		n++;
-	}
+	int n = info->chars[0] ? 1 : 0;
+	if (n && info->chars[1])
+		while (n < GRID_MAX_CHARS && info->chars[n])
+			n++;
 	int width = info->width;
 	if (n == 0) {
 		t->rep_width = width;
@@ -106,10 +105,13 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	if (t->wc_valid && pos.col == 0 && pos.row == t->wc_row + 1 &&
 	    (t->wc_end >= t->cols || (t->wc_end == t->cols - 1 && width == 2)))
 		grid_set_row_flags(t->g, t->wc_row, GRID_ROW_WRAPPED, GRID_ROW_WRAPPED);
-	struct grid_pen pen = *grid_pen(t->g);
-	pen.protect = info->protected_cell;
-	grid_set_pen(t->g, &pen);
-	grid_put(t->g, pos.row, pos.col, cp, n, width);
+	if (t->protect != (int)info->protected_cell) {
+		struct grid_pen pen = *grid_pen(t->g);
+		pen.protect = info->protected_cell;
+		grid_set_pen(t->g, &pen);
+		t->protect = info->protected_cell;
+	}
+	grid_put(t->g, pos.row, pos.col, info->chars, n, width);
 	t->rep_width = width;
 	t->wc_valid = 1;
 	t->wc_row = pos.row;
@@ -129,7 +131,7 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	t->cur.row = pos.row;
 	t->cur.col = pos.col;
 	t->cur.visible = visible;
-	grid_set_cursor(t->g, &t->cur);
+	grid_move_cursor(t->g, pos.row, pos.col, visible);
 	return 1;
 }
 
@@ -167,6 +169,7 @@ static int cb_initpen(void *user)
 	struct term *t = user;
 	struct grid_pen p = { 0 };
 	grid_set_pen(t->g, &p);
+	t->protect = 0;
 	return 1;
 }
 

@@ -25,5 +25,9 @@ nice "$build/bench/bench_git" || rc=1
 section "terminal engine: shoal exec vs tmux (term-screen)"
 sh "$top/tests/bench/exec.sh" "$build" || rc=1
 # --- end term-screen ---
+# --- term-core: terminal core throughput vs VTermScreen, scrollback memory ---
+section "terminal core: VTermState + grid vs VTermScreen (term-core)"
+nice "$build/bench/bench_term" "${BENCH_TERM_SCALE:-1}" || rc=1
+# --- end term-core ---
 
 exit $rc

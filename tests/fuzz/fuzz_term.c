@@ -104,6 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* feed a chunk of the rest as terminal output */
 			size_t n = 1 + (size_t)a * 4;
 			i += 1;
+			if (i >= size)
+				break;
 			if (n > size - i)
 				n = size - i;
 			term_feed(t, (const char *)data + i, n);

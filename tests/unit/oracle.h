@@ -15,7 +15,12 @@
  *   continuation cell does not carry libvterm's protection, so libvterm
  *   blanks the right half; we keep the pair (both halves are protected).
  * - Double-width/height line attributes (dwl/dhl) are per row for us and
- *   not compared. */
+ *   not compared.
+ * Not compared at all, because we deliberately differ: resizes (we reflow
+ * wrapped lines and pull lines back from our scrollback; 0.1.4 truncates),
+ * and the scrollback itself (we trim trailing blanks, encode compactly and
+ * also keep lines a scroll by more than the screen height pushes out).
+ * Those are covered by test_term.c and test_grid.c. */
 #ifndef SHOAL_TEST_ORACLE_H
 #define SHOAL_TEST_ORACLE_H
 

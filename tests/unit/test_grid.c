@@ -324,6 +324,27 @@ static void test_sb_roundtrip_everything(void **s)
 	grid_free(g);
 }
 
+static void test_sb_blank_runs(void **s)
+{
+	(void)s;
+	struct grid *g = grid_new(1, 600, 10);
+	put_str(g, 0, 0, "a");
+	struct grid_pen p = { .bg = GRID_COLOR_INDEXED(3), .attrs = GRID_ATTR_REVERSE };
+	grid_set_pen(g, &p);
+	grid_erase(g, 0, 1, 1, 400, 0); /* 399 coloured blanks: two runs */
+	struct grid_pen d = { 0 };
+	grid_set_pen(g, &d);
+	put_str(g, 0, 401, "b"); /* one default blank at 400 */
+	put_str(g, 0, 590, "c");  /* 188 default blanks */
+	struct grid_cell before[600], after[600];
+	memcpy(before, grid_row(g, 0), sizeof before);
+	grid_scroll(g, 0, 1, 0, 600, 1, 0);
+	assert_int_equal(grid_sb_line(g, 0, after, 600, NULL), 591);
+	assert_memory_equal(before, after, sizeof before);
+	assert_true(grid_sb_bytes(g) < 100); /* runs, not 600 cells */
+	grid_free(g);
+}
+
 static void test_sb_trims_and_is_compact(void **s)
 {
 	(void)s;
@@ -402,6 +423,32 @@ static void test_view(void **s)
 	grid_sb_clear(g);
 	assert_int_equal(grid_view_offset(g), 0);
 	(void)b;
+	grid_free(g);
+}
+
+static void test_damage_follows_view(void **s)
+{
+	(void)s;
+	struct grid *g = grid_new(3, 5, 10);
+	for (int i = 0; i < 4; i++) {
+		put_str(g, 2, 0, "x");
+		grid_scroll(g, 0, 3, 0, 5, 1, 0);
+	}
+	grid_view_set(g, 1);
+	grid_damage_clear(g);
+	put_str(g, 0, 2, "y"); /* live row 0 is display row 1 */
+	assert_false(grid_damage(g, 0, NULL, NULL));
+	int c0, c1;
+	assert_true(grid_damage(g, 1, &c0, &c1));
+	assert_int_equal(c0, 2);
+	assert_int_equal(c1, 3);
+	assert_int_equal(grid_view_row(g, 1)[2].ch, 'y');
+	grid_damage_clear(g);
+	put_str(g, 2, 0, "z"); /* live row 2 is below the display */
+	assert_false(grid_damage(g, 2, NULL, NULL));
+	assert_true(grid_dirty(g));
+	grid_view_set(g, 0); /* changing the view redraws everything */
+	assert_true(grid_damage(g, 0, NULL, NULL));
 	grid_free(g);
 }
 
@@ -488,9 +535,11 @@ int main(void)
 		cmocka_unit_test(test_scroll_splits_straddling_wide),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_sb_roundtrip_everything),
+		cmocka_unit_test(test_sb_blank_runs),
 		cmocka_unit_test(test_sb_trims_and_is_compact),
 		cmocka_unit_test(test_sb_limits),
 		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_damage_follows_view),
 		cmocka_unit_test(test_reflow_roundtrip),
 		cmocka_unit_test(test_reflow_wide_and_attrs),
 		cmocka_unit_test(test_resize_alt_truncates),
