@@ -29,13 +29,21 @@ void screen_write(const char *s)
 	}
 }
 
+static SCREEN *scr;
+
 int screen_open(WINDOW **inwin, const char *needs_tty, struct err *e)
 {
 	if (!isatty(0) || !isatty(1))
 		return err_set(e, "%s", needs_tty);
 	setlocale(LC_ALL, "");
-	if (!initscr())
-		return err_set(e, "cannot initialise the terminal (TERM=%s)", getenv("TERM"));
+	/* newterm, not initscr: initscr exits the process on an unknown TERM. */
+	const char *term = getenv("TERM");
+	if (!term || !*term)
+		return err_set(e, "TERM is not set");
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return err_set(e, "cannot use the terminal: no terminfo entry for TERM=%s", term);
+	set_term(scr);
 	raw();
 	noecho();
 	nonl();
@@ -66,6 +74,9 @@ void screen_close(WINDOW *inwin)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	if (scr)
+		delscreen(scr);
+	scr = NULL;
 }
 
 void screen_resized(WINDOW *inwin)
