@@ -173,6 +173,11 @@ void grid_view_scroll(struct grid *g, int delta); /* > 0: further back */
  * scrollback lines first, then live rows. Valid until the next call. */
 const struct grid_cell *grid_view_row(struct grid *g, int row);
 
+/* Checks the grid's internal invariants (blank tails, whole wide pairs,
+ * cursor on the screen); for tests and fuzzing. Returns 0, or -1 with a
+ * description in why. */
+int grid_check(const struct grid *g, char *why, size_t whylen);
+
 /* ---- writing (src/term.c) ---- */
 
 void grid_set_pen(struct grid *g, const struct grid_pen *pen);
@@ -193,6 +198,8 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 /* Sets row flags bits in mask to the values in val (GRID_ROW_*). */
 void grid_set_row_flags(struct grid *g, int row, unsigned mask, unsigned val);
 void grid_set_cursor(struct grid *g, const struct grid_cursor *c);
+/* The same for position and visibility only (the hot path). */
+void grid_move_cursor(struct grid *g, int row, int col, int visible);
 /* Switches to the alternate screen (1) or back (0). The alternate screen is
  * not cleared here (the terminal erases it on entry). */
 void grid_set_altscreen(struct grid *g, int alt);

@@ -12,6 +12,8 @@
 #include "util.h"
 
 #define LOOP_FRAME_MS 16
+#define LOOP_FLOOD_FRAME_MS 33
+#define LOOP_FLOOD_BYTES (256 * 1024)
 /* Bytes read from one pane before the loop looks at the others and the
  * keyboard again. */
 #define LOOP_READ_BUDGET (64 * 1024)

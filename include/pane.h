@@ -14,6 +14,9 @@
 #include "term.h"
 #include "util.h"
 
+/* Bytes gathered from the PTY before one term_feed() call. */
+#define PANE_FEED_BATCH (64 * 1024)
+
 struct pane {
 	int id;      /* 1-based number shown in the border */
 	char *label; /* the command line as shown */
@@ -30,9 +33,11 @@ struct pane {
 };
 
 /* Starts argv in cwd on a PTY of rows x cols with a terminal of the same
- * size keeping sb_lines of scrollback. */
-int pane_start(struct pane *p, int id, char *const *argv, const char *cwd, int rows, int cols,
-	       int sb_lines, struct err *e);
+ * size keeping sb_lines of scrollback. The child gets SHOAL_PANE=<id> and
+ * env (NULL-terminated "NAME=VALUE" entries, or NULL) on top of ptyproc's
+ * cleaned environment. */
+int pane_start(struct pane *p, int id, char *const *argv, const char *cwd,
+	       const char *const *env, int rows, int cols, int sb_lines, struct err *e);
 /* Reads from the child until it would block or budget bytes were read, and
  * feeds the terminal. Returns the bytes read; sets pty.eof at the end. */
 size_t pane_read(struct pane *p, size_t budget);

@@ -3,6 +3,7 @@
  * scrollback ring of compactly encoded lines, the view offset and reflow. */
 #include "grid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ struct comb {
 /* One scrollback line: cells encoded as UTF-8 with escape tokens (below). */
 struct sbline {
 	uint32_t nbytes; /* of data */
+	uint32_t cap;    /* bytes allocated for data */
 	uint16_t ncells; /* cells of the line (trailing blanks trimmed) */
 	uint8_t flags;   /* GRID_ROW_WRAPPED */
 	unsigned char data[];
@@ -44,7 +46,8 @@ struct sbline {
 #define SB_WIDE 0xf9 /* the next character is wide (a CONT cell follows it) */
 #define SB_MARK 0xfa /* + UTF-8: a combining mark of the previous cell */
 #define SB_CONT 0xfb /* a lone continuation cell */
-#define SB_PEN_LEN 11
+#define SB_RUN 0xfc  /* + count(1): that many erased cells (ch 0) in the pen */
+#define SB_PEN_LEN 12 /* token + attrs(2) + fg(4) + bg(4) + cellflags(1) */
 
 struct grid {
 	int rows, cols;
@@ -72,6 +75,8 @@ struct grid {
 	unsigned char *enc; /* scratch for encoding a scrollback line */
 	size_t enc_cap;
 };
+
+_Static_assert(sizeof(struct grid_cell) == 16, "grid_cell is 16 bytes, bg at offset 8");
 
 static const struct grid_cell blank_cell = { 0, GRID_COLOR_DEFAULT, GRID_COLOR_DEFAULT, 0, 1, 0 };
 
@@ -438,7 +443,7 @@ static struct sbline *sb_at(const struct grid *g, int n) /* 0 = newest */
 static void sb_drop_oldest(struct grid *g)
 {
 	struct sbline *l = g->sb[g->sb_head];
-	g->sb_bytes -= l->nbytes + sizeof *l;
+	g->sb_bytes -= l->cap + sizeof *l;
 	free(l);
 	g->sb[g->sb_head] = NULL;
 	g->sb_head = (g->sb_head + 1) % g->sb_max;
@@ -502,17 +507,53 @@ static size_t sb_encode(const struct grid *g, const struct grid_cell *cells, int
 	uint16_t attrs = 0;
 	uint32_t fg = 0, bg = 0;
 	uint8_t cf = 0;
+	/* worst case per cell: pen + wide + 6 code points with marks */
+	size_t need = (size_t)n * (SB_PEN_LEN + 2 + GRID_MAX_CHARS * 5) + 1;
+	if (need > *cap)
+		xgrow((void **)buf, cap, need, 1);
+	unsigned char *p = *buf;
+	/* The fast path compares a cell's fg and its last 8 bytes (bg, attrs,
+	 * width, flags) with those of a plain width-1 cell in the current pen. */
+	struct grid_cell tpl = { 0, fg, bg, attrs, 1, cf };
+	uint64_t tpl_hi;
+	memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 	for (int i = 0; i < n; i++) {
 		const struct grid_cell *c = &cells[i];
-		/* worst case per cell: pen + wide + 6 code points with marks */
-		xgrow((void **)buf, cap, len + SB_PEN_LEN + 1 + 1 + GRID_MAX_CHARS * 5, 1);
-		unsigned char *p = *buf;
+		uint64_t hi;
+		memcpy(&hi, (const char *)c + 8, 8);
+		if (hi == tpl_hi && c->fg == tpl.fg && c->ch < 0x80) {
+			if (c->ch == 0) {
+				/* a run of erased cells in this pen */
+				int k = 1;
+				while (i + k < n && k < 255) {
+					const struct grid_cell *d = &cells[i + k];
+					uint64_t dh;
+					memcpy(&dh, (const char *)d + 8, 8);
+					if (dh != tpl_hi || d->fg != tpl.fg || d->ch != 0)
+						break;
+					k++;
+				}
+				if (k >= 3) {
+					p[len++] = SB_RUN;
+					p[len++] = (unsigned char)k;
+					i += k - 1;
+					continue;
+				}
+			}
+			p[len++] = (unsigned char)c->ch;
+			continue;
+		}
 		uint8_t flags = c->flags & GRID_CELL_PROTECTED;
 		if (c->attrs != attrs || c->fg != fg || c->bg != bg || flags != cf) {
 			attrs = c->attrs;
 			fg = c->fg;
 			bg = c->bg;
 			cf = flags;
+			tpl.fg = fg;
+			tpl.bg = bg;
+			tpl.attrs = attrs;
+			tpl.flags = cf;
+			memcpy(&tpl_hi, (const char *)&tpl + 8, 8);
 			p[len++] = SB_PEN;
 			p[len++] = (unsigned char)attrs;
 			p[len++] = (unsigned char)(attrs >> 8);
@@ -558,6 +599,24 @@ static int utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
 	return k;
 }
 
+/* Blanks broken wide pairs in cells[0..n): a width-2 cell must be followed
+ * by its continuation, a continuation must follow a width-2 cell. */
+static void sanitize_pairs(struct grid_cell *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (c[i].flags & GRID_CELL_CONT) {
+			if (i == 0 || c[i - 1].width != 2) {
+				c[i].flags &= (uint8_t)~GRID_CELL_CONT;
+				c[i].ch = 0;
+			}
+		} else if (c[i].width == 2 && (i + 1 >= n || !(c[i + 1].flags & GRID_CELL_CONT))) {
+			c[i].width = 1;
+			c[i].ch = 0;
+			c[i].flags &= (uint8_t)~GRID_CELL_COMBINED;
+		}
+	}
+}
+
 /* Decodes a line into out[0..ncols) (padding with blanks). */
 static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *out, int ncols)
 {
@@ -584,7 +643,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			pen.attrs = (uint16_t)(p[i + 1] | p[i + 2] << 8);
 			pen.fg = get32(p + i + 3);
 			pen.bg = get32(p + i + 7);
-			pen.flags = p[i + 10];
+			pen.flags = p[i + 11];
 			i += SB_PEN_LEN;
 			continue;
 		}
@@ -604,6 +663,18 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 			continue;
 		}
 		FLUSH_SEQ();
+		if (b == SB_RUN) {
+			int k = i + 1 < n ? p[i + 1] : 0;
+			struct grid_cell c = pen;
+			c.ch = 0;
+			c.width = 1;
+			for (int j = 0; j < k; j++, col++)
+				if (col < ncols)
+					out[col] = c;
+			wide = 0;
+			i += 2;
+			continue;
+		}
 		if (b == SB_CONT) {
 			if (col < ncols) {
 				out[col] = pen;
@@ -650,6 +721,7 @@ static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *
 #undef FLUSH_SEQ
 	if (col < ncols)
 		fill_blank(out + col, ncols - col);
+	sanitize_pairs(out, ncols);
 }
 
 /* Trimmed length: up to the last cell that is not a default blank. */
@@ -669,26 +741,31 @@ static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, 
 	unsigned char *tmp = g->enc;
 	struct sbline *l;
 	if (g->sb_count == g->sb_max) {
-		/* recycle the oldest line's memory */
+		/* recycle the oldest line's memory (reallocated only when its
+		 * size class differs much) */
 		l = g->sb[g->sb_head];
-		g->sb_bytes -= l->nbytes + sizeof *l;
+		g->sb_bytes -= l->cap + sizeof *l;
 		g->sb[g->sb_head] = NULL;
 		g->sb_head = (g->sb_head + 1) % g->sb_max;
 		g->sb_count--;
 		if (g->view > g->sb_count)
 			g->view = g->sb_count;
-		l = xrealloc(l, sizeof *l + nb);
+		if (nb > l->cap || l->cap > 2 * nb + 16) {
+			l = xrealloc(l, sizeof *l + nb);
+			l->cap = (uint32_t)nb;
+		}
 	} else {
 		l = xmalloc(sizeof *l + nb);
+		l->cap = (uint32_t)nb;
 	}
 	l->nbytes = (uint32_t)nb;
 	l->ncells = (uint16_t)n;
 	l->flags = (uint8_t)(flags & GRID_ROW_WRAPPED);
-	if (nb) /* tmp is NULL for an empty line */
+	if (nb)
 		memcpy(l->data, tmp, nb);
 	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
 	g->sb_count++;
-	g->sb_bytes += nb + sizeof *l;
+	g->sb_bytes += l->cap + sizeof *l;
 	if (g->view > 0 && g->view < g->sb_count)
 		g->view++;
 	while (g->sb_count > 1 && g->sb_bytes > g->sb_max_bytes)
@@ -824,10 +901,35 @@ static void presplit(struct grid *g, struct row *rw, int row, int c0, int c1)
 		split_wide(g, rw, row, c1 - 1);
 }
 
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+	__attribute__((noinline));
+
 void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
 {
-	if (row < 0 || row >= g->rows || col < 0 || col >= g->cols || n < 1)
+	if ((unsigned)row >= (unsigned)g->rows || (unsigned)col >= (unsigned)g->cols || n < 1)
 		return;
+	/* fast path: one narrow character over a narrow cell */
+	struct row *frw = R(g, row);
+	struct grid_cell *fc = &frw->cells[col];
+	if (n == 1 && width == 1 && fc->width == 1 && !(fc->flags & GRID_CELL_CONT) && !g->pen.protect) {
+		fc->ch = chars[0];
+		fc->fg = g->pen.fg;
+		fc->bg = g->pen.bg;
+		fc->attrs = g->pen.attrs;
+		fc->flags = 0;
+		if (frw->used <= col)
+			frw->used = col + 1;
+		if (g->dmg_all)
+			g->dmg_any = 1;
+		else
+			damage(g, row, col, col + 1);
+		return;
+	}
+	put_slow(g, row, col, chars, n, width);
+}
+
+static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
+{
 	if (width < 1)
 		width = 1;
 	if (width > 2)
@@ -837,8 +939,9 @@ void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, in
 	if (n > GRID_MAX_CHARS)
 		n = GRID_MAX_CHARS;
 	struct row *rw = R(g, row);
-	split_wide(g, rw, row, col);
-	if (width == 2)
+	if (rw->cells[col].width == 2 || (rw->cells[col].flags & GRID_CELL_CONT))
+		split_wide(g, rw, row, col);
+	if (width == 2 && (rw->cells[col + 1].width == 2 || (rw->cells[col + 1].flags & GRID_CELL_CONT)))
 		split_wide(g, rw, row, col + 1);
 	struct grid_cell c = pen_cell(&g->pen);
 	c.width = (uint8_t)width;
@@ -903,8 +1006,14 @@ void grid_erase(struct grid *g, int row0, int row1, int col0, int col1, int sele
 		return;
 	for (int r = row0; r < row1; r++) {
 		struct row *rw = R(g, r);
-		split_wide(g, rw, r, col0);
-		split_wide(g, rw, r, col1 - 1);
+		/* wide characters straddling the edges lose their other half
+		 * (unless a selective erase keeps them whole) */
+		const struct grid_cell *a = &rw->cells[col0], *z = &rw->cells[col1 - 1];
+		if ((a->flags & GRID_CELL_CONT) && !(selective && (a->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col0);
+		if (z->width == 2 && !(z->flags & GRID_CELL_CONT) &&
+		    !(selective && (z->flags & GRID_CELL_PROTECTED)))
+			split_wide(g, rw, r, col1 - 1);
 		erase_cells(g, rw, col0, col1, selective);
 		if (col0 == 0 && col1 == g->cols && !selective)
 			rw->flags &= ~(unsigned)GRID_ROW_WRAPPED;
@@ -926,8 +1035,6 @@ static void row_fresh(struct grid *g, struct row *rw)
 static void copy_span(struct row *dst, const struct row *src, int c0, int c1)
 {
 	memmove(dst->cells + c0, src->cells + c0, (size_t)(c1 - c0) * sizeof *dst->cells);
-	if (src->used > dst->used)
-		dst->used = src->used < c1 ? src->used : c1;
 	if (dst->used < c1) {
 		/* the copied span may hold non-blank cells up to c1 */
 		int u = cells_len(dst->cells, c1);
@@ -949,12 +1056,19 @@ void grid_scroll(struct grid *g, int row0, int row1, int col0, int col1, int dow
 	if (row0 >= row1 || col0 >= col1 || (!down && !right))
 		return;
 	int h = row1 - row0, w = col1 - col0;
+	int fullw = col0 == 0 && col1 == g->cols;
 	if (abs(down) >= h || abs(right) >= w) {
-		/* libvterm's vterm_scroll_rect: the whole rect is just erased */
+		/* like vterm_scroll_rect: the whole rect is erased; but lines
+		 * leaving the top of the primary screen still go to the
+		 * scrollback (VTermScreen would lose them) */
+		if (down > 0 && fullw && row0 == 0 && !g->alt)
+			for (int i = 0; i < h; i++) {
+				struct row *rw = R(g, i);
+				sb_push_cells(g, rw->cells, rw->used, rw->flags);
+			}
 		grid_erase(g, row0, row1, col0, col1, 0);
 		return;
 	}
-	int fullw = col0 == 0 && col1 == g->cols;
 	if (down && fullw) {
 		if (down > 0 && row0 == 0 && !g->alt)
 			for (int i = 0; i < down; i++) {
@@ -1084,6 +1198,22 @@ void grid_set_cursor(struct grid *g, const struct grid_cursor *c)
 	g->dmg_any = 1;
 }
 
+void grid_move_cursor(struct grid *g, int row, int col, int visible)
+{
+	if ((unsigned)row < (unsigned)g->rows && (unsigned)col < (unsigned)g->cols) {
+		g->cursor.row = row;
+		g->cursor.col = col;
+		g->cursor.visible = visible;
+		g->dmg_any = 1;
+		return;
+	}
+	struct grid_cursor c = g->cursor;
+	c.row = row;
+	c.col = col;
+	c.visible = visible;
+	grid_set_cursor(g, &c);
+}
+
 void grid_set_altscreen(struct grid *g, int alt)
 {
 	alt = !!alt;
@@ -1100,6 +1230,47 @@ void grid_set_reverse(struct grid *g, int reverse)
 		g->reverse = reverse;
 		grid_damage_all(g);
 	}
+}
+
+int grid_check(const struct grid *g, char *why, size_t whylen)
+{
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < g->rows; r++) {
+			const struct row *rw = &g->scr[s].ring[(g->scr[s].top + r) % g->rows];
+			if (rw->used < 0 || rw->used > g->cols) {
+				snprintf(why, whylen, "screen %d row %d: used %d", s, r, rw->used);
+				return -1;
+			}
+			for (int c = 0; c < g->cols; c++) {
+				const struct grid_cell *x = &rw->cells[c];
+				if (c >= rw->used && !is_blank(x)) {
+					snprintf(why, whylen, "screen %d row %d col %d: not blank past used %d",
+						 s, r, c, rw->used);
+					return -1;
+				}
+				if (x->width == 2 && (c + 1 >= g->cols || !(rw->cells[c + 1].flags & GRID_CELL_CONT))) {
+					snprintf(why, whylen, "screen %d row %d col %d: wide without continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_CONT) && (c == 0 || rw->cells[c - 1].width != 2)) {
+					snprintf(why, whylen, "screen %d row %d col %d: orphan continuation", s, r, c);
+					return -1;
+				}
+				if ((x->flags & GRID_CELL_COMBINED) && x->ch >= g->ncomb) {
+					snprintf(why, whylen, "screen %d row %d col %d: bad combined index", s, r, c);
+					return -1;
+				}
+			}
+		}
+	if (g->cursor.row < 0 || g->cursor.row >= g->rows || g->cursor.col < 0 || g->cursor.col >= g->cols) {
+		snprintf(why, whylen, "cursor (%d,%d) off the screen", g->cursor.row, g->cursor.col);
+		return -1;
+	}
+	if (g->view < 0 || g->view > g->sb_count || g->sb_count > g->sb_max) {
+		snprintf(why, whylen, "view %d / scrollback %d of %d", g->view, g->sb_count, g->sb_max);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- resize and reflow ---- */
@@ -1216,12 +1387,8 @@ static void set_row(struct row *rw, const struct grid_cell *c, int len, int cols
 	if (len > cols)
 		len = cols;
 	memcpy(rw->cells, c, (size_t)len * sizeof *c);
-	/* a wide character cut at the right edge */
-	if (len > 0 && rw->cells[len - 1].width == 2 && len == cols) {
-		rw->cells[len - 1].width = 1;
-		rw->cells[len - 1].ch = 0;
-		rw->cells[len - 1].flags &= (uint8_t)~GRID_CELL_COMBINED;
-	}
+	/* a wide character cut at the right edge, or split by a 1-column width */
+	sanitize_pairs(rw->cells, len);
 	rw->used = cells_len(rw->cells, len);
 	rw->flags = flags;
 }
@@ -1312,7 +1479,7 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 			plist_add(&popped, c, len, l->flags);
 			/* drop newest */
 			int idx = (g->sb_head + g->sb_count - 1) % g->sb_max;
-			g->sb_bytes -= g->sb[idx]->nbytes + sizeof(struct sbline);
+			g->sb_bytes -= g->sb[idx]->cap + sizeof(struct sbline);
 			free(g->sb[idx]);
 			g->sb[idx] = NULL;
 			g->sb_count--;

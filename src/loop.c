@@ -33,6 +33,7 @@ struct loop {
 	int help;         /* help overlay shown */
 	int overlay_dirty;
 	WINDOW *helpwin;
+	SCREEN *scr;
 	WINDOW *inwin;    /* keys are read here; never drawn */
 	int pasting;
 	struct sbuf paste;
@@ -46,6 +47,9 @@ struct loop {
 	 * and the other panes read small budgets until then. */
 	int echo_wait;
 	uint64_t echo_deadline;
+	uint64_t last_beep;
+	int keys_pending; /* read_keys() stopped with input possibly left in ncurses */
+	size_t frame_bytes; /* read from all panes since the last frame */
 	const struct loop_opts *o;
 };
 
@@ -114,8 +118,14 @@ static int screen_start(struct loop *l, struct err *e)
 	if (!isatty(0) || !isatty(1))
 		return err_set(e, "standard input and output must be a terminal");
 	setlocale(LC_ALL, "");
-	if (!initscr())
-		return err_set(e, "cannot initialise the terminal (TERM=%s)", getenv("TERM"));
+	/* newterm, not initscr: initscr exits the process on an unknown TERM. */
+	const char *term = getenv("TERM");
+	if (!term || !*term)
+		return err_set(e, "TERM is not set");
+	l->scr = newterm(NULL, stdout, stdin);
+	if (!l->scr)
+		return err_set(e, "cannot use the terminal: no terminfo entry for TERM=%s", term);
+	set_term(l->scr);
 	raw();
 	noecho();
 	nonl();
@@ -149,6 +159,8 @@ static void screen_end(struct loop *l)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	delscreen(l->scr);
+	l->scr = NULL;
 }
 
 static void help_hide(struct loop *l);
@@ -594,7 +606,12 @@ static void paste_char(struct loop *l, const struct keys_ev *ev)
 
 static void read_keys(struct loop *l)
 {
-	for (int guard = 0; guard < 4096; guard++) {
+	l->keys_pending = 0;
+	for (int guard = 0;; guard++) {
+		if (guard == 4096) { /* ncurses may hold more: come back without polling */
+			l->keys_pending = 1;
+			break;
+		}
 		wint_t wc;
 		int r = wget_wch(l->inwin, &wc);
 		if (r == ERR)
@@ -751,14 +768,27 @@ static void after_read(struct loop *l, struct pane *p, int idx)
 {
 	if (term_title_changed(p->term))
 		p->border_dirty = 1;
-	if (term_bell(p->term) > 0 && idx != l->focus) {
-		p->bell = 1;
-		p->border_dirty = 1;
+	if (term_bell(p->term) > 0) {
+		if (idx != l->focus) { /* flagged in its border until focused */
+			p->bell = 1;
+			p->border_dirty = 1;
+		} else if (util_now_ms() >= l->last_beep + 1000) { /* passed on, at most 1/s */
+			beep();
+			l->last_beep = util_now_ms();
+		}
 	}
 	if (p->copy.active || grid_view_offset(term_grid(p->term)) > 0)
 		pane_update_status(p);
 	if (p->pty.eof)
 		pane_update_status(p);
+}
+
+/* Frames come every LOOP_FRAME_MS, or every LOOP_FLOOD_FRAME_MS while the
+ * panes pour out more than LOOP_FLOOD_BYTES between two frames: nobody reads
+ * a flood at 60 frames a second, and drawing less leaves more for parsing. */
+static unsigned frame_interval(const struct loop *l)
+{
+	return l->frame_bytes > LOOP_FLOOD_BYTES ? LOOP_FLOOD_FRAME_MS : LOOP_FRAME_MS;
 }
 
 static int stdin_ready(void)
@@ -785,6 +815,7 @@ static int read_pane(struct loop *l, struct pane *p, int idx, size_t budget)
 			break;
 		}
 	}
+	l->frame_bytes += total;
 	after_read(l, p, idx);
 	return keys;
 }
@@ -814,16 +845,20 @@ static void run(struct loop *l)
 			timeout = now >= l->echo_deadline ? 0 : (int)(l->echo_deadline - now);
 		} else if (anything_dirty(l)) {
 			uint64_t now = util_now_ms();
-			uint64_t due = l->last_frame + LOOP_FRAME_MS;
+			uint64_t due = l->last_frame + frame_interval(l);
 			timeout = now >= due ? 0 : (int)(due - now);
 		}
+		if (l->keys_pending)
+			timeout = 0;
 		int r = poll(pf, (nfds_t)np, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
+		if (r == 0 && l->keys_pending)
+			read_keys(l);
 		if (r > 0) {
 			if (pf[1].revents & POLLIN)
 				read_signals(l);
-			if (pf[0].revents & POLLIN)
+			if ((pf[0].revents & POLLIN) || l->keys_pending)
 				read_keys(l);
 			if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 				l->quit = 1;
@@ -831,22 +866,20 @@ static void run(struct loop *l)
 				l->echo_wait = 0;
 			/* The focused pane first while an echo is awaited; its
 			 * output is then drawn at once. */
-			int echo_drawn = 0, keys_waiting = 0;
+			int keys_waiting = 0;
 			for (int j = 2; j < np && l->echo_wait; j++) {
 				if (map[j] != l->focus || !(pf[j].revents & (POLLIN | POLLHUP | POLLERR)))
 					continue;
 				struct pane *p = &l->panes[map[j]];
-				if (pane_read(p, LOOP_READ_BUDGET) > 0) {
-					after_read(l, p, map[j]);
-					if (!l->help && p->geom.visible) {
+				size_t got = pane_read(p, LOOP_READ_BUDGET);
+				after_read(l, p, map[j]);
+				if (got > 0) {
+					if (!l->help && p->geom.visible)
 						draw(l, 1);
-						echo_drawn = 1;
-					}
 					l->echo_wait = 0;
 				}
 				pf[j].revents &= ~(POLLIN | POLLHUP | POLLERR);
 			}
-			(void)echo_drawn;
 			/* Panes, round-robin: each gets one budget per turn (a
 			 * small one while an echo is awaited). */
 			size_t budget = l->echo_wait ? LOOP_ECHO_BUDGET : LOOP_READ_BUDGET;
@@ -868,9 +901,10 @@ static void run(struct loop *l)
 		if (l->echo_wait && util_now_ms() > l->echo_deadline)
 			l->echo_wait = 0;
 		if (!l->echo_wait && anything_dirty(l) &&
-		    util_now_ms() >= l->last_frame + LOOP_FRAME_MS && !stdin_ready()) {
+		    util_now_ms() >= l->last_frame + frame_interval(l) && !stdin_ready()) {
 			draw(l, 0);
 			l->last_frame = util_now_ms();
+			l->frame_bytes = 0;
 		}
 	}
 	free(pf);
@@ -904,7 +938,7 @@ int loop_exec(char **const *cmds, int n, const struct loop_opts *o, struct err *
 	l.panes = xcalloc((size_t)n, sizeof *l.panes);
 	int rc = 0;
 	for (int i = 0; i < n; i++)
-		if (pane_start(&l.panes[i], i + 1, cmds[i], o->cwd, g[i].inner.h, g[i].inner.w,
+		if (pane_start(&l.panes[i], i + 1, cmds[i], o->cwd, NULL, g[i].inner.h, g[i].inner.w,
 			       o->sb_lines, e) < 0) {
 			rc = -1;
 			l.n = i;

@@ -35,17 +35,25 @@ char *pane_label(char *const *argv)
 	return sbuf_steal(&b);
 }
 
-int pane_start(struct pane *p, int id, char *const *argv, const char *cwd, int rows, int cols,
-	       int sb_lines, struct err *e)
+int pane_start(struct pane *p, int id, char *const *argv, const char *cwd,
+	       const char *const *env, int rows, int cols, int sb_lines, struct err *e)
 {
 	memset(p, 0, sizeof *p);
 	p->id = id;
 	p->label = pane_label(argv);
 	char idbuf[32];
 	snprintf(idbuf, sizeof idbuf, "SHOAL_PANE=%d", id);
-	const char *env[] = { idbuf, NULL };
-	struct pty_opts o = { .argv = argv, .cwd = cwd, .rows = rows, .cols = cols, .env = env };
-	if (pty_spawn(&p->pty, &o, e) < 0) {
+	size_t n = 0;
+	while (env && env[n])
+		n++;
+	const char **all = xcalloc(n + 2, sizeof *all);
+	all[0] = idbuf;
+	for (size_t i = 0; i < n; i++)
+		all[i + 1] = env[i];
+	struct pty_opts o = { .argv = argv, .cwd = cwd, .rows = rows, .cols = cols, .env = all };
+	int r = pty_spawn(&p->pty, &o, e);
+	free(all);
+	if (r < 0) {
 		free(p->label);
 		p->label = NULL;
 		return -1;
@@ -75,18 +83,30 @@ int pane_wants_write(const struct pane *p)
 
 size_t pane_read(struct pane *p, size_t budget)
 {
-	char buf[16384];
-	size_t total = 0;
+	/* Reads (a pty read gives 4 KiB or so) are gathered and fed in one
+	 * call: term_feed has a cost per call. */
+	static char buf[PANE_FEED_BATCH];
+	size_t total = 0, have = 0;
+	int eof = 0;
 	while (total < budget) {
-		ssize_t n = pty_read(&p->pty, buf, sizeof buf);
+		size_t room = sizeof buf - have;
+		size_t want = budget - total < room ? budget - total : room;
+		ssize_t n = pty_read(&p->pty, buf + have, want);
 		if (n <= 0) {
-			if (n < 0)
-				term_flush(p->term);
+			eof = n < 0;
 			break;
 		}
-		term_feed(p->term, buf, (size_t)n);
+		have += (size_t)n;
 		total += (size_t)n;
+		if (have == sizeof buf) {
+			term_feed(p->term, buf, have);
+			have = 0;
+		}
 	}
+	if (have)
+		term_feed(p->term, buf, have);
+	if (eof)
+		term_flush(p->term);
 	p->bytes += total;
 	if (total) {
 		if (p->copy.active)

@@ -29,27 +29,52 @@ const char *const pty_env_strip[] = {
 	NULL,
 };
 
-static void child_env(const struct pty_opts *o)
+extern char **environ;
+
+static int env_dropped(const char *entry)
 {
-	unsetenv("COLORTERM");
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
+	static const char *const always[] = { "COLORTERM", "LINES", "COLUMNS", "TERM", NULL };
+	size_t n = strcspn(entry, "=");
+	for (size_t i = 0; always[i]; i++)
+		if (strlen(always[i]) == n && !strncmp(entry, always[i], n))
+			return 1;
 	for (size_t i = 0; pty_env_strip[i]; i++)
-		unsetenv(pty_env_strip[i]);
-	setenv("TERM", "xterm-256color", 1);
+		if (strlen(pty_env_strip[i]) == n && !strncmp(entry, pty_env_strip[i], n))
+			return 1;
+	return 0;
+}
+
+/* The child's environment, built before fork() (allocating in the child of
+ * a threaded parent could deadlock): ours minus the stripped names, then
+ * TERM, then the extras (which replace same-named entries). */
+static char **child_env(const struct pty_opts *o)
+{
+	size_t n = 0, k = 0, extra = 0;
+	for (char **e = environ; e && *e; e++)
+		n++;
 	if (o->env)
-		for (size_t i = 0; o->env[i]; i++) {
-			const char *eq = strchr(o->env[i], '=');
-			if (!eq || eq == o->env[i])
-				continue;
-			char name[256];
-			size_t n = (size_t)(eq - o->env[i]);
-			if (n >= sizeof name)
-				continue;
-			memcpy(name, o->env[i], n);
-			name[n] = 0;
-			setenv(name, eq + 1, 1);
-		}
+		while (o->env[extra])
+			extra++;
+	char **env = xcalloc(n + extra + 2, sizeof *env);
+	for (char **e = environ; e && *e; e++) {
+		if (env_dropped(*e))
+			continue;
+		int replaced = 0;
+		size_t len = strcspn(*e, "=");
+		for (size_t i = 0; i < extra && !replaced; i++)
+			if (strcspn(o->env[i], "=") == len && !strncmp(o->env[i], *e, len))
+				replaced = 1;
+		if (!replaced)
+			env[k++] = *e;
+	}
+	env[k++] = "TERM=xterm-256color";
+	for (size_t i = 0; i < extra; i++) {
+		const char *eq = strchr(o->env[i], '=');
+		if (eq && eq != o->env[i])
+			env[k++] = (char *)o->env[i];
+	}
+	env[k] = NULL;
+	return env;
 }
 
 static void child_signals(void)
@@ -84,17 +109,20 @@ int pty_spawn(struct pty *p, const struct pty_opts *o, struct err *e)
 	int rows = o->rows < 1 ? 1 : o->rows, cols = o->cols < 1 ? 1 : o->cols;
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 	int fd = -1;
+	char **env = child_env(o);
 	pid_t pid = forkpty(&fd, NULL, NULL, &ws);
-	if (pid < 0)
+	if (pid < 0) {
+		free(env);
 		return err_set(e, "cannot open a pseudo-terminal: %s", strerror(errno));
+	}
 	if (pid == 0) {
 		child_signals();
-		child_env(o);
 		if (o->cwd && chdir(o->cwd) < 0)
 			child_fail("cannot change directory to", o->cwd);
-		execvp(o->argv[0], o->argv);
+		execvpe(o->argv[0], o->argv, env);
 		child_fail("cannot run", o->argv[0]);
 	}
+	free(env);
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {

@@ -53,6 +53,7 @@ struct term {
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
 	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
+	int protect;         /* the grid pen's DECSCA protection, mirrored */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -92,12 +93,10 @@ static void set_bit(uint16_t *a, uint16_t bit, int on)
 static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct term *t = user;
-	uint32_t cp[GRID_MAX_CHARS];
-	int n = 0;
-	while (n < GRID_MAX_CHARS && info->chars[n]) {
-		cp[n] = info->chars[n];
-		n++;
-	}
+	int n = info->chars[0] ? 1 : 0;
+	if (n && info->chars[1])
+		while (n < GRID_MAX_CHARS && info->chars[n])
+			n++;
 	int width = info->width;
 	if (n == 0) {
 		t->rep_width = width;
@@ -106,10 +105,13 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	if (t->wc_valid && pos.col == 0 && pos.row == t->wc_row + 1 &&
 	    (t->wc_end >= t->cols || (t->wc_end == t->cols - 1 && width == 2)))
 		grid_set_row_flags(t->g, t->wc_row, GRID_ROW_WRAPPED, GRID_ROW_WRAPPED);
-	struct grid_pen pen = *grid_pen(t->g);
-	pen.protect = info->protected_cell;
-	grid_set_pen(t->g, &pen);
-	grid_put(t->g, pos.row, pos.col, cp, n, width);
+	if (t->protect != (int)info->protected_cell) {
+		struct grid_pen pen = *grid_pen(t->g);
+		pen.protect = info->protected_cell;
+		grid_set_pen(t->g, &pen);
+		t->protect = info->protected_cell;
+	}
+	grid_put(t->g, pos.row, pos.col, info->chars, n, width);
 	t->rep_width = width;
 	t->wc_valid = 1;
 	t->wc_row = pos.row;
@@ -129,7 +131,7 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	t->cur.row = pos.row;
 	t->cur.col = pos.col;
 	t->cur.visible = visible;
-	grid_set_cursor(t->g, &t->cur);
+	grid_move_cursor(t->g, pos.row, pos.col, visible);
 	return 1;
 }
 
@@ -167,6 +169,7 @@ static int cb_initpen(void *user)
 	struct term *t = user;
 	struct grid_pen p = { 0 };
 	grid_set_pen(t->g, &p);
+	t->protect = 0;
 	return 1;
 }
 
@@ -735,17 +738,23 @@ void term_resize(struct term *t, int rows, int cols)
 	struct grid_cursor want = grid_cursor(t->g);
 	VTermPos p;
 	vterm_state_get_cursorpos(t->st, &p);
-	/* A pending wrap libvterm kept (the cursor did not step right) would
-	 * wrap the next glyph from the wrong place: a CUP cancels it. And
-	 * 0.1.4 can leave the cursor off the screen (a negative row after a
-	 * shrink; the next ESC[K crashes). The parser is in ground state:
-	 * the carry holds any unfinished sequence. */
-	if (p.row != want.row || p.col != want.col || p.row < 0 || p.col < 0 ||
-	    (phantom && old.col >= cols - 1)) {
-		char b[48];
-		int n = snprintf(b, sizeof b, "\033[%d;%dH", want.row + 1, want.col + 1);
-		feed_raw(t, b, (size_t)n);
-	}
+	/* Then, always (the parser is in ground state: the carry holds any
+	 * unfinished sequence):
+	 * - reset the scroll region and the left/right margins, as xterm does
+	 *   on a resize: 0.1.4 clamps only their far ends, so a region whose
+	 *   top is past the new bottom makes the next line feed memmove a
+	 *   negative size (found by fuzz_term);
+	 * - put the cursor where the grid says: 0.1.4 can leave it off the
+	 *   screen (a negative row after a shrink; the next ESC[K crashes),
+	 *   and a pending wrap libvterm kept would wrap the next glyph from
+	 *   the wrong place. With the region reset, CUP is absolute even in
+	 *   origin mode. */
+	(void)p;
+	(void)phantom;
+	char b[64];
+	int n = snprintf(b, sizeof b, "\033[r\033[?69h\033[s\033[?69l\033[%d;%dH", want.row + 1,
+			 want.col + 1);
+	feed_raw(t, b, (size_t)n);
 	vterm_state_get_cursorpos(t->st, &p);
 	t->cur.row = p.row;
 	t->cur.col = p.col;

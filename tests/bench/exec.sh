@@ -12,7 +12,11 @@ D=$build/bench/ptydrive
 S=$build/shoal
 W=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench.XXXXXX")
 TM="tmux -L shoal-bench-$$ -f /dev/null"
-cleanup() { $TM kill-server 2>/dev/null; rm -rf "$W"; }
+cleanup() {
+	$TM kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/shoal-bench-$$"
+	rm -rf "$W"
+}
 trap cleanup EXIT
 QUIT='\x07q'
 fail=0

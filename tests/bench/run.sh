@@ -20,9 +20,14 @@ section "persisting the run"
 # --- git engine: worktrees, preview, diff on a 20,000-file repository ---
 section "git engine (20,000 files)"
 nice "$build/bench/bench_git" || rc=1
+
 # --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
 section "terminal engine: shoal exec vs tmux (term-screen)"
 sh "$top/tests/bench/exec.sh" "$build" || rc=1
 # --- end term-screen ---
+# --- term-core: terminal core throughput vs VTermScreen, scrollback memory ---
+section "terminal core: VTermState + grid vs VTermScreen (term-core)"
+nice "$build/bench/bench_term" "${BENCH_TERM_SCALE:-1}" || rc=1
+# --- end term-core ---
 
 exit $rc

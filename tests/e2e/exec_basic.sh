@@ -20,6 +20,9 @@ bad "empty command" "empty command after ':::'" -- sh :::
 bad "bad scrollback" "--scrollback wants a number" --scrollback -5 -- sh
 bad "bad prefix" "bad prefix key 'C-Ü'" --prefix C-Ü -- sh
 bad "unknown option" "unknown option '--bogus'" --bogus -- sh
+X_N=$((X_N + 1)); X="tmux -L shoal-test-$$-$X_N -f /dev/null" # a server of its own
+$X new-session -d -x 80 -y 24 "TERM=no-such-terminal $SHOAL exec -- true 2>$T/err; echo EXIT=\$?; sleep 60"
+if x_wait "EXIT=1"; then t_has "unknown TERM: clear error" "no terminfo entry for TERM=no-such-terminal" "$(cat "$T/err")"; else t_fail "unknown TERM" "$(x_cap)"; fi
 out=$("$SHOAL" exec -- true 2>&1 </dev/null)
 rc=$?
 if [ "$rc" -eq 1 ]; then t_has "not a terminal" "must be a terminal" "$out"; else t_fail "not a terminal" "exit $rc: $out"; fi
@@ -56,6 +59,12 @@ _end=$(($(x_ms) + 3000))
 while [ "$($X display -p '#{cursor_flag}')" != 0 ] && [ "$(x_ms)" -lt "$_end" ]; do sleep 0.02; done
 t_eq "cursor hidden when the focused child hides it" "0" "$($X display -p '#{cursor_flag}')"
 
+# ---- a bell in an unfocused pane marks its border ----
+x_start -- sh ::: sh -c 'sleep 0.5; printf "\007rang"; exec sleep 600'
+x_wait "┃rang" 5 || x_wait "│rang" 5
+_b=$(x_cap -e | sed -n 1p | sed "s/\x1b\[49m//g")
+t_has "unfocused bell: yellow border" "[33m┌" "$_b"
+
 # ---- exit status, last screen kept ----
 x_start -- sh -c 'echo LAST-WORDS; exit 3' ::: sh -c 'echo fine; exit 0' ::: sh -c 'kill -KILL $$'
 x_expect "exit 3 shown" "exited 3"
@@ -87,12 +96,22 @@ $X set-buffer "$(printf 'plain\npaste\033[31mevil')"
 $X paste-buffer -p
 x_expect "plain paste, newline as CR, ESC stripped" 'plain^Mpaste[31mevil'
 
+# A paste bigger than one turn of the key reader (10,000 characters) arrives whole.
+x_start -- sh -c 'stty raw -echo; echo RE""ADY; head -c 10000 | wc -c; exec sleep 600'
+x_wait "┃READY"
+$X set-buffer "$(head -c 10000 /dev/zero | tr '\0' x)"
+$X paste-buffer -p
+x_expect "a 10,000-character paste arrives whole" "┃     10000" 10
+
 # ---- quit restores the terminal; SIGTERM too ----
 x_start -- sh
 x_wait "1 sh"
+t_eq "running: mouse and alternate screen on" "btn=1 alt=1" "$($X display -p 'btn=#{mouse_button_flag} alt=#{alternate_on}')"
 x_keys C-g q
 x_expect "prefix q quits with 0" "EXIT=0"
 t_eq "screen restored" "" "$(x_cap | grep -F '┏')"
+t_eq "terminal modes restored" "btn=0 any=0 cur=1 kp=0 alt=0" \
+	"$($X display -p 'btn=#{mouse_button_flag} any=#{mouse_any_flag} cur=#{cursor_flag} kp=#{keypad_cursor_flag} alt=#{alternate_on}')"
 x_start -- sh
 x_wait "1 sh"
 pkill -TERM -f "^$SHOAL exec -- sh\$" 2>/dev/null || kill -TERM $(pgrep -f "$SHOAL exec -- sh") 2>/dev/null

@@ -251,7 +251,7 @@ commit_in t4 w6.txt w6
 before=$(git rev-parse main)
 cat >"$T/slow.json" <<EOF
 { "name": "e2e", "base": "main", "branch_prefix": "shoal/e2e/", "agent": "shell",
-  "validate": "echo slow-start; sleep 27; echo never",
+  "validate": "echo slow-start; sleep 27.4321; echo never",
   "tasks": [ { "id": "t4", "title": "four" } ] }
 EOF
 "$SHOAL" -f "$T/slow.json" merge t4 >"$T/slow.out" 2>&1 &
@@ -262,7 +262,7 @@ wait $pid; rc=$?
 t_eq "interrupted merge: exit 1" 1 "$rc"
 t_has "interrupted merge: cancelled" "cancelled" "$(cat "$T/slow.out")"
 t_eq "interrupted merge: base unchanged" "$before" "$(git rev-parse main)"
-t_eq "interrupted merge: validation not left running" "" "$(pgrep -f 'sleep 27' || true)"
+t_eq "interrupted merge: validation not left running" "" "$(pgrep -f '^sleep 27\.4321$' || true)"
 t_eq "interrupted merge: no validation worktree left" 0 "$(git worktree list --porcelain | grep -c /.shoal/validate/)"
 sound "after an interrupted merge"
 

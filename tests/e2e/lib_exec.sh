@@ -23,7 +23,11 @@ EOS
 	$X new-session -d -x 160 -y 48 "sh $T/run.sh" &&
 	$X set-option -g set-clipboard on >/dev/null
 }
-x_end() { $X kill-server 2>/dev/null; true; }
+x_end() {
+	$X kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/shoal-test-$$-$X_N"
+	true
+}
 x_cap() { $X capture-pane -p "$@"; }
 x_keys() { $X send-keys "$@"; }
 # x_wait TEXT [SECONDS]: 0 once the screen shows TEXT (fixed string).

@@ -142,6 +142,7 @@ static void test_env_and_cwd(void **state)
 	setenv("COLUMNS", "9", 1);
 	setenv("TERM", "dumb", 1);
 	setenv("SHOAL_TEST_KEEP", "kept", 1);
+	setenv("SHOAL_TEST_OVER", "old", 1);
 	char dir[] = "/tmp/shoal-pty-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct pty p;
@@ -149,12 +150,13 @@ static void test_env_and_cwd(void **state)
 	char *argv[] = { "sh", "-c",
 			 "echo \"T=$TERM C=${COLORTERM-unset} L=${LINES-unset} N=${COLUMNS-unset} "
 			 "CC=${CLAUDECODE-unset} E=${CLAUDE_CODE_ENTRYPOINT-unset} K=$SHOAL_TEST_KEEP "
-			 "X=$EXTRA\"; pwd",
+			 "X=$EXTRA O=$SHOAL_TEST_OVER\"; env | grep -c '^SHOAL_TEST_OVER='; pwd",
 			 NULL };
-	const char *env[] = { "EXTRA=yes", NULL };
+	const char *env[] = { "EXTRA=yes", "SHOAL_TEST_OVER=new", NULL };
 	assert_int_equal(pty_spawn(&p, &(struct pty_opts){ .argv = argv, .cwd = dir, .rows = 5, .cols = 200, .env = env }, &e), 0);
 	char *out = read_all(&p);
-	assert_non_null(strstr(out, "T=xterm-256color C=unset L=unset N=unset CC=unset E=unset K=kept X=yes"));
+	if (!strstr(out, "T=xterm-256color C=unset L=unset N=unset CC=unset E=unset K=kept X=yes O=new\r\n1\r\n"))
+		fail_msg("child saw: %s", out);
 	assert_non_null(strstr(out, dir));
 	free(out);
 	wait_reaped(&p);
