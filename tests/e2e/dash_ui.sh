@@ -59,6 +59,8 @@ d_expect "a bigger screen fits all 12 panes" " t12 ─" 10
 before=$(d_cap | grep -o 'size [0-9]* [0-9]*' | head -n 1)
 $D resize-window -x 100 -y 30
 if d_wait_gone "$before" 10; then t_ok "the agents get the new size"; else t_fail "the agents get the new size" "$(d_cap)"; fi
+_end=$(($(_d_ms) + 10000))
+while [ "$(_d_ms)" -lt "$_end" ] && ! d_cap | tail -n 1 | grep -q "running"; do sleep 0.05; done
 t_has "the status line is at the bottom after the resize" "running" "$(d_cap | tail -n 1)"
 
 # ---- quit while agents run, reopen ----
