@@ -38,6 +38,19 @@ t_has "and the prefix twice" "(twice) send the prefix key to the agent" "$help"
 d_keys q
 d_wait_gone "Keys: after C-g" 5 && t_ok "q closes the help" || t_fail "q closes the help" "$(d_cap)"
 
+# ---- mouse: a click on a sidebar row selects that task ----
+# X10 encoding as the outer terminal sends it: button+32, column+32, row+32;
+# t05's row is the 7th (title, WAVE 1, t01..t05), column 5. Up to three
+# tries: under load the sequence may be split past the escape delay.
+ok=0
+for try in 1 2 3; do
+	d_keys -l "$(printf "\033[M %%'\033[M#%%'")"
+	sleep 0.2
+	d_keys s
+	if d_wait_state "$R" t05 running 5; then ok=1; break; fi
+done
+if [ $ok = 1 ]; then t_ok "a click on a sidebar row selects the task (s starts it)"; else t_fail "a click on a sidebar row selects the task (s starts it)" "$(d_cap)"; fi
+
 # ---- paging: 12 running on 80x24 ----
 $D resize-window -x 80 -y 24
 d_keys n
