@@ -139,14 +139,34 @@ void views_help(struct dash *d)
 void views_log(struct dash *d)
 {
 	struct vbuf b = { 0 };
+	/* the merge report: every task's merge outcome so far (state.json) */
+	int nm = 0;
+	for (int i = 0; i < d->p->ntasks; i++) {
+		struct state_task *st = state_task_find(&d->o->st, d->p->tasks[i].id);
+		if (!st || !st->merge_outcome)
+			continue;
+		if (!nm++)
+			add(&b, TH_TITLE, "%s", "Merge report");
+		char commit[16] = "";
+		if (st->merge_commit)
+			snprintf(commit, sizeof commit, "%.12s", st->merge_commit);
+		add(&b, !strcmp(st->merge_outcome, "merged") ? TH_ST_MERGED : TH_ERROR, "  %-16s %-9s %s%s%s",
+		    d->p->tasks[i].id, st->merge_outcome, commit, st->merge_detail ? "  " : "",
+		    st->merge_detail ? st->merge_detail : "");
+	}
+	if (nm) {
+		add(&b, TH_NORMAL, "%s", "");
+		add(&b, TH_TITLE, "%s", "Events");
+	}
 	for (int k = 0; k < d->nlog; k++) {
 		const char *s = d->log[(d->log_start + k) % DASH_LOG_MAX];
 		add(&b, strstr(s, "error") || strstr(s, "failed") ? TH_ERROR : TH_NORMAL, "%s", s);
 	}
 	if (b.n == 0)
 		add(&b, TH_DIM, "%s", "no events yet");
-	dash_view_open(d, VIEW_LOG, "event log", b.v, b.n);
-	d->vscroll = b.n - (d->area.h - 2) > 0 ? b.n - (d->area.h - 2) : 0; /* the end first */
+	dash_view_open(d, VIEW_LOG, "event log · merge report", b.v, b.n);
+	/* the merge report first when there is one, else the latest events */
+	d->vscroll = nm ? 0 : b.n - (d->area.h - 2) > 0 ? b.n - (d->area.h - 2) : 0;
 }
 
 /* ---- changes ---- */

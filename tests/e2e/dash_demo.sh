@@ -41,6 +41,10 @@ d_keys n
 d_expect_state "the flaky task fails" "$R" colors failed 20
 d_expect_state "commands is done" "$R" commands done 20
 d_expect_state "ui is done" "$R" ui done 20
+d_keys e
+d_expect "e: the merge report lists wave 1's merges" "Merge report"
+d_expect "with each outcome" "build-docs       merged"
+d_keys q
 d_keys g
 d_expect "g: the DAG view marks the critical path" "★ critical path (3): storage → commands → tests"
 d_expect "with edges both ways" "◀─ storage, args  ─▶ tests, sync"
