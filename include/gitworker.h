@@ -11,7 +11,7 @@
  *
  * Each job opens its own repository handle (libgit2 handles are not shared
  * between threads) and closes it at the end. Mutating steps hold the
- * repository lock (.shoal/lock, also across processes); a merge releases it
+ * repository lock (.shoal/git.lock, also across processes); a merge releases it
  * while its validation runs, so a second worker (e.g. one for merges, one
  * for worktrees) can make progress meanwhile. One worker is the simple
  * default. */
