@@ -534,11 +534,15 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			} else if (b == ']' || b == 'P')
 				t->sc = SC_STR;
 			else if (b == '_' || b == '^' || b == 'X') {
-				/* APC / PM / SOS: feed what came before, drop the rest */
+				/* APC / PM / SOS: feed what came before, drop the rest
+				 * (cancelling an ESC libvterm already got) */
 				if (in_carry)
 					t->carry_len = 0;
-				else
+				else if (!t->nohold)
 					feed_raw(t, buf + from, seq - from);
+				if (t->nohold)
+					feed_raw(t, "\x18", 1);
+				t->nohold = 0;
 				in_carry = 0;
 				t->sc = SC_DROP;
 			} else if (b >= 0x20 && b <= 0x2f) {
@@ -576,11 +580,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
 				t->csi_plain = 0;
 			else if ((b == ';' || b == ':') && ++t->csi_nsep > TERM_CSI_MAX_SEPS) {
-				/* feed what came before, drop the sequence */
+				/* feed what came before, drop the sequence; if libvterm
+				 * already has its head (term_flush, carry overflow),
+				 * cancel it there with CAN */
 				if (in_carry)
 					t->carry_len = 0;
 				else if (!t->nohold)
 					feed_raw(t, buf + from, seq - from);
+				if (t->nohold)
+					feed_raw(t, "\x18", 1);
+				t->nohold = 0;
 				in_carry = 0;
 				from = len; /* nothing of buf is fed until the drop ends */
 				t->sc = SC_CSI_DROP;

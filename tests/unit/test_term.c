@@ -600,6 +600,29 @@ static void test_too_many_csi_args(void **s)
 	term_free(t);
 }
 
+static void test_flush_then_overlong_or_apc(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: term_flush hands libvterm the head of a CSI;
+	 * when the rest turns out too long to feed, libvterm must not be
+	 * left inside the sequence (its arguments would overflow later) */
+	struct term *t = term_new(3, 40, 0);
+	push(t, "a\033[?1049");
+	term_flush(t);
+	push(t, ";;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;h");
+	push(t, "b;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;c");
+	assert_string_equal(row(t, 0), "ab;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;");
+	assert_string_equal(row(t, 1), "c");
+	assert_false(term_altscreen(t));
+	/* a lone ESC flushed, then an APC: its payload stays hidden and the
+	 * ESC does not swallow what follows */
+	push(t, "\r\n\033");
+	term_flush(t);
+	push(t, "_payload\033\\xy");
+	assert_string_equal(row(t, 2), "xy");
+	term_free(t);
+}
+
 static void test_rep_without_glyph(void **s)
 {
 	(void)s;
@@ -805,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_carry_cap),
 		cmocka_unit_test(test_flush_feeds_tail),
 		cmocka_unit_test(test_too_many_csi_args),
+		cmocka_unit_test(test_flush_then_overlong_or_apc),
 		cmocka_unit_test(test_rep_without_glyph),
 		cmocka_unit_test(test_resize_shrink_cursor_guard),
 		cmocka_unit_test(test_resize_to_zero),
