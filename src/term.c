@@ -31,6 +31,9 @@ enum {
 /* 0.1.4's parser overflows its argument array (and crashes) past 16 CSI
  * arguments; longer sequences are dropped. */
 #define TERM_CSI_MAX_SEPS 15
+/* No real CSI is this long; longer ones are dropped too (libvterm would
+ * overflow its argument values). */
+#define TERM_CSI_MAX_LEN 256
 
 struct term {
 	VTerm *vt;
@@ -49,6 +52,7 @@ struct term {
 	int csi_plain;       /* the CSI so far has no leader or intermediates */
 	int csi_nsep;        /* argument separators in the CSI so far */
 	int csi_val;         /* value of the CSI's first argument so far */
+	int csi_len;         /* bytes of the CSI so far */
 	int esc_hash;        /* the escape so far is ESC # */
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
@@ -531,6 +535,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->csi_plain = 1;
 				t->csi_nsep = 0;
 				t->csi_val = 0;
+				t->csi_len = 0;
 			} else if (b == ']' || b == 'P')
 				t->sc = SC_STR;
 			else if (b == '_' || b == '^' || b == 'X') {
@@ -574,12 +579,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->sc = SC_ESC;
 			else if (b == 0x18 || b == 0x1a)
 				done = 1;
-			else if (b >= '0' && b <= '9') {
-				if (t->csi_nsep == 0 && t->csi_val < 100000)
-					t->csi_val = t->csi_val * 10 + (b - '0');
-			} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
-				t->csi_plain = 0;
-			else if ((b == ';' || b == ':') && ++t->csi_nsep > TERM_CSI_MAX_SEPS) {
+			else {
+				if (b >= '0' && b <= '9') {
+					if (t->csi_nsep == 0 && t->csi_val < 100000)
+						t->csi_val = t->csi_val * 10 + (b - '0');
+				} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
+					t->csi_plain = 0;
+				else if (b == ';' || b == ':')
+					t->csi_nsep++;
+				if (t->csi_nsep <= TERM_CSI_MAX_SEPS && ++t->csi_len <= TERM_CSI_MAX_LEN)
+					break;
 				/* feed what came before, drop the sequence; if libvterm
 				 * already has its head (term_flush, carry overflow),
 				 * cancel it there with CAN */

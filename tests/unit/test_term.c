@@ -597,6 +597,15 @@ static void test_too_many_csi_args(void **s)
 	assert_string_equal(row(t, 0), "abc");
 	push(t, "\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16mx"); /* 16 is fine */
 	assert_string_equal(row(t, 0), "abcx");
+	struct sbuf b = { 0 };
+	sbuf_adds(&b, "\033[");
+	for (int i = 0; i < 300; i++)
+		sbuf_addc(&b, '9'); /* overlong: dropped, never fed in parts */
+	sbuf_adds(&b, "my");
+	term_feed(t, b.s, b.len);
+	assert_string_equal(row(t, 0), "abcxy");
+	assert_int_equal(term_pending(t), 0);
+	sbuf_free(&b);
 	term_free(t);
 }
 
