@@ -553,8 +553,9 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			} else if (b >= 0x20 && b <= 0x2f) {
 				t->sc = SC_ESC_INT;
 				t->esc_hash = b == '#';
-			} else if (b == 0x1b || b < 0x20)
-				; /* stays: libvterm restarts / executes controls */
+			} else if (b == 0x1b || b < 0x20 || b >= 0x7f)
+				; /* stays: libvterm restarts, executes controls,
+				   * ignores DEL and bytes >= 0x80 here */
 			else
 				done = 1;
 			break;
@@ -577,8 +578,8 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					kind = 3;
 			} else if (b == 0x1b)
 				t->sc = SC_ESC;
-			else if (b == 0x18 || b == 0x1a)
-				done = 1;
+			else if (b == 0x18 || b == 0x1a || b >= 0x80)
+				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
 			else {
 				if (b >= '0' && b <= '9') {
 					if (t->csi_nsep == 0 && t->csi_val < 100000)

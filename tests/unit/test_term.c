@@ -632,6 +632,23 @@ static void test_flush_then_overlong_or_apc(void **s)
 	term_free(t);
 }
 
+static void test_high_bytes_in_escapes(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: 0.1.4 ignores bytes >= 0x80 after ESC (so
+	 * ESC \xff [ starts a CSI) and a byte >= 0x80 ends a CSI; the feed
+	 * scanner must agree, or it miscounts CSI arguments */
+	struct term *t = term_new(3, 40, 0);
+	push(t, "\033\xff\xff[31mx");
+	assert_int_equal(cell(t, 0, 0)->fg, GRID_COLOR_INDEXED(1));
+	push(t, "\033\xff[?1049;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;h");
+	assert_false(term_altscreen(t));
+	push(t, "\033[0m\033[3\xff" "1my");
+	assert_string_equal(row(t, 0), "x1my");
+	assert_int_equal(cell(t, 0, 1)->fg, GRID_COLOR_DEFAULT);
+	term_free(t);
+}
+
 static void test_rep_without_glyph(void **s)
 {
 	(void)s;
@@ -838,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_flush_feeds_tail),
 		cmocka_unit_test(test_too_many_csi_args),
 		cmocka_unit_test(test_flush_then_overlong_or_apc),
+		cmocka_unit_test(test_high_bytes_in_escapes),
 		cmocka_unit_test(test_rep_without_glyph),
 		cmocka_unit_test(test_resize_shrink_cursor_guard),
 		cmocka_unit_test(test_resize_to_zero),
