@@ -623,17 +623,36 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->sc = SC_STR_ESC;
 			break;
 		case SC_STR_ESC:
-			if (b == '\\')
+			if (b == '\\') {
 				done = 1;
-			else if (b == 0x1b)
-				; /* stays */
-			else {
-				/* the string ended at that ESC; b continues an escape */
-				t->sc = SC_ESC;
-				i--;
-				continue;
+				break;
 			}
-			break;
+			/* The string ended at that ESC, which starts a new escape.
+			 * 0.1.4 mis-measures a string whose ESC is not followed
+			 * by '\\' (with controls in between it reads past the
+			 * buffer; found by fuzz_term), so end the string with a
+			 * proper ST ourselves and start the escape afresh. */
+			if (t->nohold) {
+				feed_raw(t, buf + from, i - from);
+			} else if (in_carry) {
+				carry_add(t, buf + from, i - from);
+			} else {
+				feed_raw(t, buf + from, seq - from);
+				carry_add(t, buf + seq, i - seq);
+			}
+			carry_add(t, "\\", 1);
+			if (t->nohold)
+				feed_raw(t, "\\", 1);
+			else
+				feed_raw(t, t->carry, t->carry_len);
+			t->carry_len = 0;
+			t->nohold = 0;
+			carry_add(t, "\x1b", 1);
+			in_carry = 1;
+			from = i;
+			t->sc = SC_ESC;
+			i--;
+			continue;
 		case SC_DROP:
 			if (b == 0x07 || b == 0x18 || b == 0x1a) {
 				t->sc = SC_GROUND;

@@ -649,6 +649,33 @@ static void test_high_bytes_in_escapes(void **s)
 	term_free(t);
 }
 
+static void test_string_ended_by_other_escape(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: an ESC in an OSC followed by controls before
+	 * the '\\' makes 0.1.4 read past its input */
+	struct term *t = term_new(3, 20, 0);
+	static const char a[] = "\033]2;title\033\0\0\0\\x";
+	term_feed(t, a, sizeof a - 1);
+	assert_string_equal(term_title(t), "title");
+	assert_string_equal(row(t, 0), "x");
+	push(t, "\033]2;abc\033[31my"); /* ESC [ ends the string, starts a CSI */
+	assert_string_equal(term_title(t), "abc");
+	assert_string_equal(row(t, 0), "xy");
+	assert_int_equal(cell(t, 0, 1)->fg, GRID_COLOR_INDEXED(1));
+	const char *split = "\033]2;split\033[1mz";
+	for (size_t cut = 0; cut <= strlen(split); cut++) {
+		struct term *u = term_new(2, 20, 0);
+		term_feed(u, split, cut);
+		push(u, split + cut);
+		assert_string_equal(term_title(u), "split");
+		assert_string_equal(row(u, 0), "z");
+		assert_true(cell(u, 0, 0)->attrs & GRID_ATTR_BOLD);
+		term_free(u);
+	}
+	term_free(t);
+}
+
 static void test_rep_without_glyph(void **s)
 {
 	(void)s;
@@ -856,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_csi_args),
 		cmocka_unit_test(test_flush_then_overlong_or_apc),
 		cmocka_unit_test(test_high_bytes_in_escapes),
+		cmocka_unit_test(test_string_ended_by_other_escape),
 		cmocka_unit_test(test_rep_without_glyph),
 		cmocka_unit_test(test_resize_shrink_cursor_guard),
 		cmocka_unit_test(test_resize_to_zero),
