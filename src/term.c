@@ -31,6 +31,9 @@ enum {
 /* 0.1.4's parser overflows its argument array (and crashes) past 16 CSI
  * arguments; longer sequences are dropped. */
 #define TERM_CSI_MAX_SEPS 15
+/* No real CSI is this long; longer ones are dropped too (libvterm would
+ * overflow its argument values). */
+#define TERM_CSI_MAX_LEN 256
 
 struct term {
 	VTerm *vt;
@@ -49,6 +52,7 @@ struct term {
 	int csi_plain;       /* the CSI so far has no leader or intermediates */
 	int csi_nsep;        /* argument separators in the CSI so far */
 	int csi_val;         /* value of the CSI's first argument so far */
+	int csi_len;         /* bytes of the CSI so far */
 	int esc_hash;        /* the escape so far is ESC # */
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
@@ -531,21 +535,27 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->csi_plain = 1;
 				t->csi_nsep = 0;
 				t->csi_val = 0;
+				t->csi_len = 0;
 			} else if (b == ']' || b == 'P')
 				t->sc = SC_STR;
 			else if (b == '_' || b == '^' || b == 'X') {
-				/* APC / PM / SOS: feed what came before, drop the rest */
+				/* APC / PM / SOS: feed what came before, drop the rest
+				 * (cancelling an ESC libvterm already got) */
 				if (in_carry)
 					t->carry_len = 0;
-				else
+				else if (!t->nohold)
 					feed_raw(t, buf + from, seq - from);
+				if (t->nohold)
+					feed_raw(t, "\x18", 1);
+				t->nohold = 0;
 				in_carry = 0;
 				t->sc = SC_DROP;
 			} else if (b >= 0x20 && b <= 0x2f) {
 				t->sc = SC_ESC_INT;
 				t->esc_hash = b == '#';
-			} else if (b == 0x1b || b < 0x20)
-				; /* stays: libvterm restarts / executes controls */
+			} else if (b == 0x1b || b < 0x20 || b >= 0x7f)
+				; /* stays: libvterm restarts, executes controls,
+				   * ignores DEL and bytes >= 0x80 here */
 			else
 				done = 1;
 			break;
@@ -568,19 +578,28 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					kind = 3;
 			} else if (b == 0x1b)
 				t->sc = SC_ESC;
-			else if (b == 0x18 || b == 0x1a)
-				done = 1;
-			else if (b >= '0' && b <= '9') {
-				if (t->csi_nsep == 0 && t->csi_val < 100000)
-					t->csi_val = t->csi_val * 10 + (b - '0');
-			} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
-				t->csi_plain = 0;
-			else if ((b == ';' || b == ':') && ++t->csi_nsep > TERM_CSI_MAX_SEPS) {
-				/* feed what came before, drop the sequence */
+			else if (b == 0x18 || b == 0x1a || b >= 0x80)
+				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
+			else {
+				if (b >= '0' && b <= '9') {
+					if (t->csi_nsep == 0 && t->csi_val < 100000)
+						t->csi_val = t->csi_val * 10 + (b - '0');
+				} else if ((b >= 0x3c && b <= 0x3f) || (b >= 0x20 && b <= 0x2f))
+					t->csi_plain = 0;
+				else if (b == ';' || b == ':')
+					t->csi_nsep++;
+				if (t->csi_nsep <= TERM_CSI_MAX_SEPS && ++t->csi_len <= TERM_CSI_MAX_LEN)
+					break;
+				/* feed what came before, drop the sequence; if libvterm
+				 * already has its head (term_flush, carry overflow),
+				 * cancel it there with CAN */
 				if (in_carry)
 					t->carry_len = 0;
 				else if (!t->nohold)
 					feed_raw(t, buf + from, seq - from);
+				if (t->nohold)
+					feed_raw(t, "\x18", 1);
+				t->nohold = 0;
 				in_carry = 0;
 				from = len; /* nothing of buf is fed until the drop ends */
 				t->sc = SC_CSI_DROP;
@@ -604,17 +623,36 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->sc = SC_STR_ESC;
 			break;
 		case SC_STR_ESC:
-			if (b == '\\')
+			if (b == '\\') {
 				done = 1;
-			else if (b == 0x1b)
-				; /* stays */
-			else {
-				/* the string ended at that ESC; b continues an escape */
-				t->sc = SC_ESC;
-				i--;
-				continue;
+				break;
 			}
-			break;
+			/* The string ended at that ESC, which starts a new escape.
+			 * 0.1.4 mis-measures a string whose ESC is not followed
+			 * by '\\' (with controls in between it reads past the
+			 * buffer; found by fuzz_term), so end the string with a
+			 * proper ST ourselves and start the escape afresh. */
+			if (t->nohold) {
+				feed_raw(t, buf + from, i - from);
+			} else if (in_carry) {
+				carry_add(t, buf + from, i - from);
+			} else {
+				feed_raw(t, buf + from, seq - from);
+				carry_add(t, buf + seq, i - seq);
+			}
+			carry_add(t, "\\", 1);
+			if (t->nohold)
+				feed_raw(t, "\\", 1);
+			else
+				feed_raw(t, t->carry, t->carry_len);
+			t->carry_len = 0;
+			t->nohold = 0;
+			carry_add(t, "\x1b", 1);
+			in_carry = 1;
+			from = i;
+			t->sc = SC_ESC;
+			i--;
+			continue;
 		case SC_DROP:
 			if (b == 0x07 || b == 0x18 || b == 0x1a) {
 				t->sc = SC_GROUND;

@@ -597,6 +597,82 @@ static void test_too_many_csi_args(void **s)
 	assert_string_equal(row(t, 0), "abc");
 	push(t, "\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16mx"); /* 16 is fine */
 	assert_string_equal(row(t, 0), "abcx");
+	struct sbuf b = { 0 };
+	sbuf_adds(&b, "\033[");
+	for (int i = 0; i < 300; i++)
+		sbuf_addc(&b, '9'); /* overlong: dropped, never fed in parts */
+	sbuf_adds(&b, "my");
+	term_feed(t, b.s, b.len);
+	assert_string_equal(row(t, 0), "abcxy");
+	assert_int_equal(term_pending(t), 0);
+	sbuf_free(&b);
+	term_free(t);
+}
+
+static void test_flush_then_overlong_or_apc(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: term_flush hands libvterm the head of a CSI;
+	 * when the rest turns out too long to feed, libvterm must not be
+	 * left inside the sequence (its arguments would overflow later) */
+	struct term *t = term_new(3, 40, 0);
+	push(t, "a\033[?1049");
+	term_flush(t);
+	push(t, ";;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;h");
+	push(t, "b;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;c");
+	assert_string_equal(row(t, 0), "ab;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;");
+	assert_string_equal(row(t, 1), "c");
+	assert_false(term_altscreen(t));
+	/* a lone ESC flushed, then an APC: its payload stays hidden and the
+	 * ESC does not swallow what follows */
+	push(t, "\r\n\033");
+	term_flush(t);
+	push(t, "_payload\033\\xy");
+	assert_string_equal(row(t, 2), "xy");
+	term_free(t);
+}
+
+static void test_high_bytes_in_escapes(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: 0.1.4 ignores bytes >= 0x80 after ESC (so
+	 * ESC \xff [ starts a CSI) and a byte >= 0x80 ends a CSI; the feed
+	 * scanner must agree, or it miscounts CSI arguments */
+	struct term *t = term_new(3, 40, 0);
+	push(t, "\033\xff\xff[31mx");
+	assert_int_equal(cell(t, 0, 0)->fg, GRID_COLOR_INDEXED(1));
+	push(t, "\033\xff[?1049;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;h");
+	assert_false(term_altscreen(t));
+	push(t, "\033[0m\033[3\xff" "1my");
+	assert_string_equal(row(t, 0), "x1my");
+	assert_int_equal(cell(t, 0, 1)->fg, GRID_COLOR_DEFAULT);
+	term_free(t);
+}
+
+static void test_string_ended_by_other_escape(void **s)
+{
+	(void)s;
+	/* found by fuzz_term: an ESC in an OSC followed by controls before
+	 * the '\\' makes 0.1.4 read past its input */
+	struct term *t = term_new(3, 20, 0);
+	static const char a[] = "\033]2;title\033\0\0\0\\x";
+	term_feed(t, a, sizeof a - 1);
+	assert_string_equal(term_title(t), "title");
+	assert_string_equal(row(t, 0), "x");
+	push(t, "\033]2;abc\033[31my"); /* ESC [ ends the string, starts a CSI */
+	assert_string_equal(term_title(t), "abc");
+	assert_string_equal(row(t, 0), "xy");
+	assert_int_equal(cell(t, 0, 1)->fg, GRID_COLOR_INDEXED(1));
+	const char *split = "\033]2;split\033[1mz";
+	for (size_t cut = 0; cut <= strlen(split); cut++) {
+		struct term *u = term_new(2, 20, 0);
+		term_feed(u, split, cut);
+		push(u, split + cut);
+		assert_string_equal(term_title(u), "split");
+		assert_string_equal(row(u, 0), "z");
+		assert_true(cell(u, 0, 0)->attrs & GRID_ATTR_BOLD);
+		term_free(u);
+	}
 	term_free(t);
 }
 
@@ -805,6 +881,9 @@ int main(void)
 		cmocka_unit_test(test_carry_cap),
 		cmocka_unit_test(test_flush_feeds_tail),
 		cmocka_unit_test(test_too_many_csi_args),
+		cmocka_unit_test(test_flush_then_overlong_or_apc),
+		cmocka_unit_test(test_high_bytes_in_escapes),
+		cmocka_unit_test(test_string_ended_by_other_escape),
 		cmocka_unit_test(test_rep_without_glyph),
 		cmocka_unit_test(test_resize_shrink_cursor_guard),
 		cmocka_unit_test(test_resize_to_zero),
