@@ -130,18 +130,18 @@ static void sleep_ms(double ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Returns once path exists (or the child has exited, or after 5 s). */
-static void wait_for_file(const char *path, pid_t pid)
+/* Returns 0 once path exists (or after 5 s), or 1 when the child finished
+ * first (then it has been reaped into *wst): on a loaded machine the whole
+ * merge can happen between two looks, which is no failure of the merge. */
+static int wait_for_file(const char *path, pid_t pid, int *wst)
 {
 	uint64_t t0 = util_now_ms();
 	while (!gitrepo_exists(path) && util_now_ms() - t0 < 5000) {
-		int st;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			/* reaped here: make the caller's waitpid see it as finished */
-			fail_msg("the child finished before %s appeared", path);
-		}
+		if (waitpid(pid, wst, WNOHANG) == pid)
+			return 1;
 		sleep_ms(0.1);
 	}
+	return 0;
 }
 
 static void test_kill_points(void **st)
@@ -171,11 +171,12 @@ static void test_kill_points(void **st)
 		fresh_copy();
 		pid = spawn_child(gt_repo);
 		assert_true(pid > 0);
-		if (k >= KILLS / 2)
-			wait_for_file(journal, pid);
-		sleep_ms(at);
-		kill(pid, SIGKILL);
-		waitpid(pid, &wst, 0);
+		int reaped = k >= KILLS / 2 && wait_for_file(journal, pid, &wst);
+		if (!reaped) {
+			sleep_ms(at);
+			kill(pid, SIGKILL);
+			waitpid(pid, &wst, 0);
+		}
 		if (WIFEXITED(wst))
 			n_finished++;
 		/* the base ref: old tip, or the complete merge */
@@ -241,11 +242,12 @@ static void test_kill_add(void **st)
 		snprintf(id, sizeof id, "k%d", k);
 		pid = spawn_mode("--child-add", gt_repo, id);
 		/* half spread over the run; half 0, 2, 4 ... ms after the add intent appears */
-		if (k >= 5)
-			wait_for_file(gt_fmt("%s/.shoal/adding-%s", gt_repo, id), pid);
-		sleep_ms(k < 5 ? total_ms * k / 5 : 2.0 * (k - 5));
-		kill(pid, SIGKILL);
-		waitpid(pid, &wst, 0);
+		int reaped = k >= 5 && wait_for_file(gt_fmt("%s/.shoal/adding-%s", gt_repo, id), pid, &wst);
+		if (!reaped) {
+			sleep_ms(k < 5 ? total_ms * k / 5 : 2.0 * (k - 5));
+			kill(pid, SIGKILL);
+			waitpid(pid, &wst, 0);
+		}
 		struct err e = { { 0 } };
 		struct gitrepo *r = gitrepo_open(gt_repo, &e);
 		assert_non_null(r);
