@@ -560,6 +560,15 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				done = 1;
 			break;
 		case SC_ESC_INT:
+			if (b == '[' || b == ']' || b == 'P') {
+				/* 0.1.4 starts a CSI / OSC / DCS on these even after
+				 * intermediates (its ESC state tests them first), so
+				 * the scanner must too, or it misses a CSI whose
+				 * argument count overflows libvterm (fuzz_term) */
+				t->sc = SC_ESC;
+				i--;
+				continue;
+			}
 			if (b >= 0x30 && b <= 0x7e) {
 				done = 1;
 				if (b == '8' && t->esc_hash)

@@ -846,9 +846,24 @@ static void test_damage_rows(void **s)
 	term_free(t);
 }
 
+/* 0.1.4 starts a CSI after ESC + intermediates ("ESC , [") and does not bound
+ * its argument count: the scanner must see that CSI too and drop it before
+ * more than 16 arguments reach libvterm (found by fuzz_term in CI). */
+static void test_csi_after_esc_intermediate(void **s)
+{
+	(void)s;
+	struct term *t = term_new(5, 20, 100);
+	const char seq[] = "\033,\000\377[?1049;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;h" "ok";
+	term_feed(t, seq, sizeof seq - 1);
+	term_feed(t, "\r\nstill alive", 12);
+	term_flush(t);
+	term_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csi_after_esc_intermediate),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_utf8_wide_combining),
 		cmocka_unit_test(test_utf8_split_every_offset),
