@@ -30,6 +30,7 @@ if [ "$rc" -eq 1 ]; then t_has "not a terminal" "must be a terminal" "$out"; els
 # ---- text and colours ----
 x_start -- sh -c 'printf "\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;255;0;0mTRUECOL\033[0m \033[4mUNDER\033[0m \033[7mREV\033[0m \344\270\255\346\226\207 e\314\201!\n"; exec sleep 600' ::: sh -c 'printf "right pane\n"; exec sleep 600'
 x_expect "text shows" "┃RED BOLDBLUE"
+x_expect "pane 2 drawn too" "│right pane" # both panes on screen before the row is measured
 l2=$(x_cap -e | sed -n 2p | sed 's/\x1b\[49m//g')
 t_has "red is indexed 1" "[31mRED" "$l2"
 t_has "bold on blue" "[1m" "$l2"
