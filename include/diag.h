@@ -41,6 +41,9 @@ void diags_linecol(struct diags *d, size_t off, int *line, int *col);
 void diags_sort(struct diags *d);
 /* Sorts by position and prints "FILE:LINE:COL: error: MSG" lines. */
 void diags_print(struct diags *d, FILE *f);
+/* All diagnostics, sorted, one per line as printed, or NULL when there are
+ * none (caller frees). */
+char *diags_join(struct diags *d);
 /* One diagnostic formatted as printed (caller frees). */
 char *diag_format(const struct diags *d, size_t i);
 

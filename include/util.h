@@ -36,6 +36,8 @@ struct sbuf {
 void sbuf_add(struct sbuf *b, const void *p, size_t n);
 void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);
+/* Appends code point cp encoded as UTF-8. */
+void sbuf_add_utf8(struct sbuf *b, uint32_t cp);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */

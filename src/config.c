@@ -337,15 +337,9 @@ int config_load(struct config *c, const char *path, struct err *e)
 	diags_init(&d, p, text, len);
 	int rc = config_parse(c, p, text, len, &d);
 	if (rc < 0) {
-		diags_sort(&d);
-		struct sbuf b = { 0 };
-		for (size_t i = 0; i < d.n; i++) {
-			char *s = diag_format(&d, i);
-			sbuf_printf(&b, "%s%s", i ? "\n" : "", s);
-			free(s);
-		}
-		err_set(e, "%s", b.s ? b.s : "bad config");
-		sbuf_free(&b);
+		char *all = diags_join(&d);
+		err_set(e, "%s", all ? all : "bad config");
+		free(all);
 		config_free(c);
 		config_init(c);
 	}

@@ -130,23 +130,6 @@ void copy_selection(const struct copymode *cm, const struct grid *g, struct rend
 	out->r0 = y0 + off, out->c0 = x0, out->r1 = y1 + off, out->c1 = x1;
 }
 
-static void add_utf8(struct sbuf *b, uint32_t cp)
-{
-	char s[4];
-	size_t n;
-	if (cp < 0x80)
-		s[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		s[0] = (char)(0xc0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	else if (cp < 0x10000)
-		s[0] = (char)(0xe0 | cp >> 12), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	else
-		s[0] = (char)(0xf0 | cp >> 18), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	sbuf_add(b, s, n);
-}
-
 char *copy_text(struct grid *g, int y0, int x0, int y1, int x1)
 {
 	struct sbuf b = { 0 };
@@ -181,7 +164,7 @@ char *copy_text(struct grid *g, int y0, int x0, int y1, int x1)
 				continue;
 			}
 			for (int i = 0; i < n; i++)
-				add_utf8(&b, cp[i]);
+				sbuf_add_utf8(&b, cp[i]);
 			keep = b.len;
 		}
 		(void)line_start;

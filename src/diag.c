@@ -121,6 +121,20 @@ char *diag_format(const struct diags *d, size_t i)
 	return xasprintf("%s:%d:%d: error: %s", d->file, g->line, g->col, g->msg);
 }
 
+char *diags_join(struct diags *d)
+{
+	if (!d->n)
+		return NULL;
+	diags_sort(d);
+	struct sbuf b = { 0 };
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = diag_format(d, i);
+		sbuf_printf(&b, "%s%s", i ? "\n" : "", s);
+		free(s);
+	}
+	return sbuf_steal(&b);
+}
+
 void diags_print(struct diags *d, FILE *f)
 {
 	diags_sort(d);

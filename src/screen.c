@@ -170,19 +170,7 @@ static void paste_char(struct sbuf *b, const struct keys_ev *ev)
 		cp = '\t';
 	else
 		return;
-	char s[4];
-	size_t n;
-	if (cp < 0x80)
-		s[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		s[0] = (char)(0xc0 | cp >> 6), s[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	else if (cp < 0x10000)
-		s[0] = (char)(0xe0 | cp >> 12), s[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		s[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	else
-		s[0] = (char)(0xf0 | cp >> 18), s[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), s[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	sbuf_add(b, s, n);
+	sbuf_add_utf8(b, cp);
 }
 
 enum screen_key_kind screen_read_key(struct screen_keys *sk, struct keys_ev *ev)

@@ -371,15 +371,9 @@ int theme_load(struct theme *t, const char *name, struct err *e)
 	diags_init(&d, path, text, len);
 	int rc = theme_parse(t, path, text, len, &d);
 	if (rc < 0) {
-		diags_sort(&d);
-		struct sbuf b = { 0 };
-		for (size_t i = 0; i < d.n; i++) {
-			char *s = diag_format(&d, i);
-			sbuf_printf(&b, "%s%s", i ? "\n" : "", s);
-			free(s);
-		}
-		err_set(e, "%s", b.s ? b.s : "bad theme");
-		sbuf_free(&b);
+		char *all = diags_join(&d);
+		err_set(e, "%s", all ? all : "bad theme");
+		free(all);
 	}
 	diags_free(&d);
 	free(text);
