@@ -62,6 +62,12 @@ int screen_open(WINDOW **inwin, const char *needs_tty, struct err *e)
 	keys_init();
 	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
 	mouseinterval(0);
+	/* ncurses 6.4 flushes its output after every cursor movement (one
+	 * write(2) per row drawn) until the screen has been through endwin()
+	 * and back: its _endwin stays "initial" after newterm. One round trip
+	 * here makes a frame one write instead of fifty. */
+	endwin();
+	doupdate();
 	screen_write("\033[?1002h\033[?2004h");
 	return 0;
 }

@@ -6,7 +6,11 @@
 # ("ZQXJ<n>DONE": printed with printf so the command line itself, shown in
 # titles, never contains it). Prints one table row per benchmark.
 # usage: tests/bench/exec.sh BUILD
+#   ONLY=WORDS: run only the benchmarks named by these words (any of:
+#   cat seq four echo idle rss), e.g. ONLY="seq four"; ROUNDS=N rounds.
 set -u
+ONLY=${ONLY:-cat seq four echo idle rss}
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 build=$1
 D=$build/bench/ptydrive
 S=$build/shoal
@@ -98,11 +102,12 @@ thru() { # NAME TARGET-TEXT MARKS... -- SCRIPTS...
 		"$( [ "$rt" = - ] && echo - || ratio "${st:-0}" "$rt")" "$target"
 	[ -n "$st" ] || fail=1
 }
-thru "cat 50 MiB SGR text, 1 pane" "<= 0.6x tmux" ZQXJ1DONE -- cat50.sh
-thru "seq 1 3000000, 1 pane" "<= 1.1x raw" ZQXJ1DONE -- seq.sh
-thru "cat 12 MiB SGR x 4 panes at once" "<= 0.6x tmux" ZQXJ1DONE ZQXJ2DONE ZQXJ3DONE ZQXJ4DONE -- four1.sh four2.sh four3.sh four4.sh
+want cat && thru "cat 50 MiB SGR text, 1 pane" "<= 0.6x tmux" ZQXJ1DONE -- cat50.sh
+want seq && thru "seq 1 3000000, 1 pane" "<= 1.1x raw" ZQXJ1DONE -- seq.sh
+want four && thru "cat 12 MiB SGR x 4 panes at once" "<= 0.6x tmux" ZQXJ1DONE ZQXJ2DONE ZQXJ3DONE ZQXJ4DONE -- four1.sh four2.sh four3.sh four4.sh
 
 # --- key echo latency while another pane floods ---
+if want echo; then
 se="" te=""
 r=0
 while [ $r -lt "$ROUNDS" ]; do
@@ -112,8 +117,10 @@ while [ $r -lt "$ROUNDS" ]; do
 	$TM kill-server 2>/dev/null
 done
 row "key echo during a flood, median (ms)" "${se:-fail}" "${te:-fail}" - "$(ratio "${se:-0}" "${te:-0}")" - "<= 0.5x tmux"
+fi
 
 # --- idle: wakeups over 10 s with 8 idle panes ---
+if want idle; then
 idle8="idle1.sh idle2.sh idle3.sh idle4.sh idle5.sh idle6.sh idle7.sh idle8.sh"
 sargs="sh $W/idle1.sh"
 for i in 2 3 4 5 6 7 8; do sargs="$sargs ::: sh $W/idle$i.sh"; done
@@ -124,8 +131,10 @@ tpid=$(tmux_start $idle8)
 tw=$($D -m ZQXJ8IDLE -w 10 -P "$tpid,0" -- $TM attach | val wakeups)
 $TM kill-server 2>/dev/null
 row "wakeups, 8 idle panes, 10 s" "${sw:-fail}" "${tw:-fail}" - - - "0"
+fi
 
 # --- memory ---
+if want rss; then
 sargs="sh $W/idle1.sh"
 idle32="idle1.sh"
 for i in $(seq 2 32); do sargs="$sargs ::: sh $W/idle$i.sh"; idle32="$idle32 idle$i.sh"; done
@@ -141,6 +150,7 @@ tpid=$(HIST=100000 tmux_start sb.sh)
 tm=$($D -m ZQXJ1DONE -R "$tpid,0" -- $TM attach | val rss_kb)
 $TM kill-server 2>/dev/null
 row "RSS, 100k lines in scrollback (KiB)" "${sm:-fail}" "${tm:-fail}" - "$(ratio "${sm:-0}" "${tm:-0}")" - "<= 1.0x tmux"
+fi
 echo "(best of $ROUNDS interleaved runs for times; tmux RSS = server + client; shoal = its one process;"
 echo " raw pty = the command under ptydrive alone; ROUNDS=N to change)"
 exit $fail
