@@ -186,6 +186,9 @@ const struct grid_pen *grid_pen(const struct grid *g);
  * 1 or 2 at (row, col) with the current pen. A wide glyph also writes the
  * continuation cell. Overwriting half of a wide glyph blanks the other half. */
 void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, int width);
+/* Puts n narrow printable ASCII characters s[0..n) at (row, col..col+n)
+ * with the current pen, like n grid_put() calls (cut at the right edge). */
+void grid_put_ascii(struct grid *g, int row, int col, const char *s, int n);
 /* Erases [row0,row1) x [col0,col1) with the pen; selective keeps protected
  * cells. */
 void grid_erase(struct grid *g, int row0, int row1, int col0, int col1, int selective);

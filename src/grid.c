@@ -928,6 +928,31 @@ void grid_put(struct grid *g, int row, int col, const uint32_t *chars, int n, in
 	put_slow(g, row, col, chars, n, width);
 }
 
+void grid_put_ascii(struct grid *g, int row, int col, const char *s, int n)
+{
+	if ((unsigned)row >= (unsigned)g->rows || col < 0 || n < 1)
+		return;
+	if (n > g->cols - col)
+		n = g->cols - col;
+	if (n < 1)
+		return;
+	struct row *rw = R(g, row);
+	struct grid_cell c = pen_cell(&g->pen);
+	c.width = 1;
+	if (g->pen.protect)
+		c.flags |= GRID_CELL_PROTECTED;
+	struct grid_cell *cells = rw->cells + col;
+	for (int k = 0; k < n; k++) {
+		if (cells[k].width == 2 || (cells[k].flags & GRID_CELL_CONT))
+			split_wide(g, rw, row, col + k);
+		c.ch = (unsigned char)s[k];
+		cells[k] = c;
+	}
+	if (rw->used < col + n)
+		rw->used = col + n;
+	damage(g, row, col, col + n);
+}
+
 static void put_slow(struct grid *g, int row, int col, const uint32_t *chars, int n, int width)
 {
 	if (width < 1)

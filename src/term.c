@@ -65,6 +65,23 @@ struct term {
 	 * column wc_end, and the cursor has not moved elsewhere since */
 	int wc_valid, wc_row, wc_end;
 
+	/* The plain-text fast path (fast_run): what libvterm's state must be
+	 * for printable ASCII to go straight into the grid, mirrored from the
+	 * bytes it is fed. Sticky flags stay set (the fast path stays off)
+	 * where 0.1.4's state cannot be known for sure. */
+	int gl;              /* GL charset: G0-G3 (SO, SI, LS2, LS3) */
+	int g_ascii[4];      /* G0-G3 designated US-ASCII */
+	int single_shift;    /* SS2/SS3 waiting for the next glyph */
+	int irm;             /* insert mode (CSI 4 h) */
+	int lrmm;            /* left/right margin mode (CSI ? 69 h): 0.1.4
+			      * then wraps and moves oddly */
+	int sticky_slow;     /* DECDWL/DECDHL lines or DECSCA seen */
+	int ph, ph_row, ph_col; /* a glyph ended at the right edge here: the
+				 * cursor may be at the pending wrap */
+	int last_hi;         /* the last byte fed to libvterm was >= 0x80 */
+	int esc_int;         /* SC_ESC_INT: first intermediate of the escape */
+	int esc_nint;        /* SC_ESC_INT: intermediates seen */
+
 	struct grid_cursor cur;
 	char title[TERM_TITLE_MAX], icon[TERM_TITLE_MAX];
 	int title_changed, bells, alt, mouse;
@@ -116,6 +133,12 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		t->protect = info->protected_cell;
 	}
 	grid_put(t->g, pos.row, pos.col, info->chars, n, width);
+	t->single_shift = 0;
+	if (pos.col + (width > 0 ? width : 1) >= t->cols) {
+		t->ph = 1;
+		t->ph_row = pos.row;
+		t->ph_col = pos.col;
+	}
 	t->rep_width = width;
 	t->wc_valid = 1;
 	t->wc_row = pos.row;
@@ -132,6 +155,8 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 		if (pos.row != t->wc_row || pos.col != c)
 			t->wc_valid = 0;
 	}
+	if (t->ph && (pos.row != t->ph_row || pos.col != t->ph_col))
+		t->ph = 0;
 	t->cur.row = pos.row;
 	t->cur.col = pos.col;
 	t->cur.visible = visible;
@@ -323,6 +348,8 @@ static int cb_setlineinfo(int row, const VTermLineInfo *ni, const VTermLineInfo 
 	if ((ni->doublewidth != oi->doublewidth || ni->doubleheight != oi->doubleheight) &&
 	    ni->doublewidth)
 		grid_erase(t->g, row, row + 1, t->cols / 2, t->cols, 0);
+	if (ni->doublewidth || ni->doubleheight)
+		t->sticky_slow = 1;
 	unsigned f = (ni->doublewidth ? GRID_ROW_DWL : 0) |
 		     (ni->doubleheight == 1 ? GRID_ROW_DHL_TOP : 0) |
 		     (ni->doubleheight == 2 ? GRID_ROW_DHL_BOT : 0);
@@ -389,6 +416,8 @@ struct term *term_new(int rows, int cols, int scrollback_lines)
 	t->g = grid_new(rows, cols, scrollback_lines);
 	t->cur.visible = 1;
 	t->cur.shape = GRID_CURSOR_BLOCK;
+	for (int i = 0; i < 4; i++)
+		t->g_ascii[i] = 1;
 	t->vt = vterm_new(rows, cols);
 	if (!t->vt) {
 		fprintf(stderr, "shoal: vterm_new failed\n");
@@ -429,8 +458,10 @@ void term_size(const struct term *t, int *rows, int *cols)
 
 static void feed_raw(struct term *t, const char *p, size_t n)
 {
-	if (n)
+	if (n) {
+		t->last_hi = (unsigned char)p[n - 1] >= 0x80;
 		vterm_input_write(t->vt, p, n);
+	}
 }
 
 static void carry_add(struct term *t, const char *p, size_t n)
@@ -488,6 +519,186 @@ static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
 	t->rep_width = w;
 }
 
+/* ---- the plain-text fast path ---- */
+
+/* libvterm 0.1.4 costs a callback and a few hundred instructions per
+ * glyph; a run of printable ASCII is written into the grid here instead,
+ * when libvterm's state says it would put exactly those glyphs one after
+ * the other on the cursor's row: GL is a US-ASCII set with no single shift
+ * pending, insert mode is off, no double-width/height line and no DECSCA
+ * was ever seen, and the cursor is not at the pending wrap. libvterm's
+ * cursor is then moved with CHA, and the last character of each piece is
+ * left to libvterm, so that what it knows of the last glyph (REP,
+ * combining marks that follow, the pending wrap) stays right. Verified
+ * against VTermScreen by the oracle tests. */
+#define TERM_FAST_MIN 2
+
+static int fast_ok(const struct term *t)
+{
+#ifdef TERM_DEBUG_NOFAST /* -DTERM_DEBUG_NOFAST: the plain path only, to compare */
+	return 0;
+#endif
+	return t->gl >= 0 && t->g_ascii[t->gl] && !t->single_shift && t->irm == 0 &&
+	       t->lrmm == 0 && !t->sticky_slow;
+}
+
+/* buf[s, e) is a run of bytes 0x20-0x7e in ground state; *from is the
+ * first byte of buf not yet fed to libvterm (<= s). */
+static void fast_run(struct term *t, const char *buf, size_t s, size_t e, size_t *from)
+{
+	if (!fast_ok(t))
+		return;
+	/* a write to libvterm must not end inside a UTF-8 sequence */
+	if (s > *from ? (unsigned char)buf[s - 1] >= 0x80 : t->last_hi)
+		s++;
+	while (e - s > TERM_FAST_MIN) {
+		feed_raw(t, buf + *from, s - *from);
+		*from = s;
+		if (!fast_ok(t)) /* again: what was just fed may have changed it */
+			return;
+		VTermPos p;
+		vterm_state_get_cursorpos(t->st, &p);
+		if (t->ph && p.row == t->ph_row && p.col == t->ph_col) {
+			s++; /* maybe at the pending wrap: libvterm puts this one */
+			continue;
+		}
+		if (p.row < 0 || p.row >= t->rows || p.col < 0 || p.col >= t->cols)
+			return;
+		size_t avail = e - s;
+		size_t room = (size_t)(t->cols - 1 - p.col); /* before the last column */
+		size_t k = avail - 1 < room ? avail - 1 : room;
+		size_t done = 0;
+		if (k >= TERM_FAST_MIN) {
+			grid_put_ascii(t->g, p.row, p.col, buf + s, (int)k);
+			t->wc_valid = 1;
+			t->wc_row = p.row;
+			t->wc_end = p.col + (int)k;
+			/* CHA col: by hand, snprintf costs more than the glyphs */
+			char cha[16], dig[12];
+			unsigned v = (unsigned)p.col + (unsigned)k + 1;
+			size_t nd = 0, n = 0;
+			do
+				dig[nd++] = (char)('0' + v % 10);
+			while ((v /= 10) > 0);
+			cha[n++] = '\033';
+			cha[n++] = '[';
+			while (nd > 0)
+				cha[n++] = dig[--nd];
+			cha[n++] = 'G';
+			feed_raw(t, cha, n);
+			s += k;
+			*from = s;
+			done = k;
+		}
+		if (avail - 1 <= room)
+			return; /* the run ends on this row */
+		/* libvterm puts the glyphs up to the last column and the one
+		 * that wraps; then on with the next row */
+		s += room - done + 2;
+		if (s > e)
+			return;
+	}
+}
+
+/* Mirrors what a complete escape sequence does to the state fast_run
+ * depends on. kind: 'E' an ESC + final, 'I' ESC + intermediates + final,
+ * 'C' a CSI, whose bytes are a[0..an) + b[0..bn) (NULL if not all at
+ * hand). */
+static void track_esc(struct term *t, unsigned char final)
+{
+	switch (final) {
+	case 'c': /* RIS: 0.1.4 resets charsets, shifts and modes */
+		t->gl = 0;
+		for (int k = 0; k < 4; k++)
+			t->g_ascii[k] = 1;
+		t->single_shift = 0;
+		t->irm = 0;
+		break;
+	case 'n':
+		t->gl = 2;
+		break;
+	case 'o':
+		t->gl = 3;
+		break;
+	case 'N':
+	case 'O':
+		t->single_shift = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void track_esc_int(struct term *t, unsigned char final)
+{
+	int i1 = t->esc_int;
+	if (i1 >= '(' && i1 <= '+')
+		t->g_ascii[i1 - '('] = t->esc_nint == 1 && final == 'B';
+	else if (i1 >= '-' && i1 <= '/')
+		t->g_ascii[i1 - '-' + 1] = 0;
+}
+
+static void track_csi(struct term *t, const char *a, size_t an, const char *b, size_t bn,
+		      unsigned char final)
+{
+	if (final != 'h' && final != 'l' && final != 'q')
+		return;
+	char tmp[TERM_CSI_MAX_LEN + 16];
+	if (!a || an + bn > sizeof tmp) {
+		/* not all at hand: assume the worst */
+		if (final == 'h')
+			t->irm = t->lrmm = -1;
+		else if (final == 'q')
+			t->sticky_slow = 1;
+		return;
+	}
+	memcpy(tmp, a, an);
+	memcpy(tmp + an, b, bn);
+	size_t n = an + bn;
+	size_t i = 0;
+	while (i < n && tmp[i] != '[')
+		i++; /* ESC, maybe intermediates (0.1.4 starts a CSI on them) */
+	i++;
+	int leader = 0, inter = 0;
+	int val = -1;
+	int vals[TERM_CSI_MAX_SEPS + 2], nv = 0;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)tmp[i];
+		if (c < 0x20)
+			continue; /* a control inside: executed, not part of it */
+		if (c >= 0x3c && c <= 0x3f) {
+			leader = c;
+		} else if (c >= '0' && c <= '9') {
+			val = (val < 0 ? 0 : val) * 10 + (c - '0');
+			if (val > 100000)
+				val = 100000;
+		} else if (c == ';' || c == ':') {
+			if (nv < (int)ARRAY_LEN(vals))
+				vals[nv++] = val;
+			val = -1;
+		} else if (c >= 0x20 && c <= 0x2f) {
+			inter = c;
+		} else {
+			break;
+		}
+	}
+	if (nv < (int)ARRAY_LEN(vals))
+		vals[nv++] = val;
+	if (final == 'q') {
+		if (inter == '"')
+			t->sticky_slow = 1; /* DECSCA: the glyphs' protection */
+		return;
+	}
+	if (inter)
+		return;
+	for (int k = 0; k < nv; k++) {
+		if (!leader && vals[k] == 4)
+			t->irm = final == 'h';
+		else if (leader == '?' && vals[k] == 69)
+			t->lrmm = final == 'h';
+	}
+}
+
 void term_feed(struct term *t, const char *buf, size_t len)
 {
 	size_t from = 0;       /* bytes of buf before this are handled */
@@ -499,12 +710,33 @@ void term_feed(struct term *t, const char *buf, size_t len)
 		int kind = 0; /* 1: REP, 2: DECALN */
 		switch (t->sc) {
 		case SC_GROUND: {
-			const char *e = memchr(buf + i, 0x1b, len - i);
-			if (!e) {
+			/* to the next ESC: printable runs may take the fast
+			 * path; SO and SI are mirrored */
+			const unsigned char *u = (const unsigned char *)buf;
+			size_t j = i;
+			while (j < len) {
+				unsigned char c = u[j];
+				if (c >= 0x20 && c < 0x7f) {
+					size_t s0 = j;
+					while (++j < len && u[j] >= 0x20 && u[j] < 0x7f)
+						;
+					if (j - s0 > TERM_FAST_MIN)
+						fast_run(t, buf, s0, j, &from);
+					continue;
+				}
+				if (c == 0x1b)
+					break;
+				if (c == 0x0e)
+					t->gl = 1;
+				else if (c == 0x0f)
+					t->gl = 0;
+				j++;
+			}
+			if (j >= len) {
 				i = len;
 				continue;
 			}
-			i = (size_t)(e - buf);
+			i = j;
 			t->sc = SC_ESC;
 			seq = i;
 			in_carry = 0;
@@ -553,11 +785,19 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			} else if (b >= 0x20 && b <= 0x2f) {
 				t->sc = SC_ESC_INT;
 				t->esc_hash = b == '#';
-			} else if (b == 0x1b || b < 0x20 || b >= 0x7f)
-				; /* stays: libvterm restarts, executes controls,
-				   * ignores DEL and bytes >= 0x80 here */
-			else
+				t->esc_int = b;
+				t->esc_nint = 1;
+			} else if (b == 0x1b || b < 0x20 || b >= 0x7f) {
+				/* stays: libvterm restarts, executes controls,
+				 * ignores DEL and bytes >= 0x80 here */
+				if (b == 0x0e)
+					t->gl = 1;
+				else if (b == 0x0f)
+					t->gl = 0;
+			} else {
 				done = 1;
+				track_esc(t, b);
+			}
 			break;
 		case SC_ESC_INT:
 			if (b == '[' || b == ']' || b == 'P') {
@@ -573,10 +813,14 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				done = 1;
 				if (b == '8' && t->esc_hash)
 					kind = 2;
+				track_esc_int(t, b);
 			} else if (b == 0x1b)
 				t->sc = SC_ESC;
-			else if (b >= 0x20 && b <= 0x2f)
+			else if (b >= 0x20 && b <= 0x2f) {
 				t->esc_hash = 0;
+				t->esc_nint++;
+			} else if (b == 0x0e || b == 0x0f)
+				t->gl = -1; /* not sure 0.1.4 runs it here */
 			break;
 		case SC_CSI:
 			if (b >= 0x40 && b <= 0x7e) {
@@ -585,11 +829,21 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					kind = 1;
 				else if (b == 'J' && t->csi_plain && t->csi_nsep == 0 && t->csi_val == 3)
 					kind = 3;
+				else if (b == 'h' || b == 'l' || b == 'q') {
+					if (t->nohold)
+						track_csi(t, NULL, 0, NULL, 0, b);
+					else if (in_carry)
+						track_csi(t, t->carry, t->carry_len, buf + from, i + 1 - from, b);
+					else
+						track_csi(t, buf + seq, i + 1 - seq, "", 0, b);
+				}
 			} else if (b == 0x1b)
 				t->sc = SC_ESC;
 			else if (b == 0x18 || b == 0x1a || b >= 0x80)
 				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
 			else {
+				if (b == 0x0e || b == 0x0f)
+					t->gl = -1; /* run inside, unless dropped */
 				if (b >= '0' && b <= '9') {
 					if (t->csi_nsep == 0 && t->csi_val < 100000)
 						t->csi_val = t->csi_val * 10 + (b - '0');
@@ -630,6 +884,8 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				done = 1;
 			else if (b == 0x1b)
 				t->sc = SC_STR_ESC;
+			else if (b == 0x0e || b == 0x0f)
+				t->gl = -1; /* not sure 0.1.4 runs it here */
 			break;
 		case SC_STR_ESC:
 			if (b == '\\') {

@@ -118,6 +118,47 @@ static const struct stream hand[] = {
 	{ "lf at bottom many", 3, 10, "1\n2\n3\n4\n5\n6\n7\n8\n9" },
 	{ "nul and del", 3, 10, "a\0b\x7f" "c" },
 	{ "invalid utf8", 3, 10, "a\xff\xc3(b\xe2\x82" "c\xf0\x9f" "d" },
+	/* the plain-text fast path (term.c fast_run): printable ASCII runs
+	 * written straight into the grid, and everything that must turn it
+	 * off or that it must keep right */
+	{ "fast long runs", 5, 20,
+	  "the quick brown fox jumps over the lazy dog\r\nshort\r\n0123456789abcdefghij"
+	  "\r\n0123456789abcdefghijk\r\n0123456789abcdefghi\r\nend of it all" },
+	{ "fast run to the edge", 4, 12, "abcdefghijkl" CSI "K" "mnopqrstuvwxyzABCDEFGHIJ\rXYZWVU" },
+	{ "fast runs scroll", 3, 16,
+	  "line one is long\r\nline two\r\nline three here\r\nline four\r\nline five five five five" },
+	{ "fast insert mode", 3, 20, "abcdefghijklmnop\r" CSI "4h" "XYZWV" CSI "4l" "uvwxyz" CSI "4;20h" "12345" CSI "20;4l" "67890" },
+	{ "fast insert mode with leader", 3, 20, "abcdefghijklmnop\r" CSI "?4h" "XYZWV" },
+	{ "fast dec graphics", 3, 20, E "(0" "lqqqqqqk\r\nx    x" E "(B" "abcdefg" E "(0" "qqqq" },
+	{ "fast so si", 3, 20, E ")0" "abcd\x0e" "qqqqqq\x0f" "qqqqqq\x0e" "lqqqqk" },
+	{ "fast so in csi", 3, 20, E ")0" CSI "1\x0em" "qqqqqq" CSI "0\x0fm" "qqqqqq" },
+	{ "fast single shifts", 3, 20, E "*0" E "+0" "ab" E "N" "qqqq" E "O" "qqqq" "qqqq" },
+	{ "fast locking shifts", 3, 30, E "*0" E "+A" E "n" "qqqq##" E "o" "qqqq##" "\x0f" "qqqq##" },
+	{ "fast unknown designation", 3, 20, E "(0" E "(Z" "qqqqq" E "(B" "qqqqq" E ")A" "\x0e" "####" },
+	{ "fast 96 designation", 3, 20, E "-A" "\x0e" "abcdef" "\x0f" "abcdef" },
+	{ "fast ris", 3, 20, E ")0" "\x0e" "qqqq" E "c" "qqqqqq" CSI "4h" E "c" "abcdef" },
+	{ "fast rep after run", 3, 20, "abcdef" CSI "3b" "\r\nxyzw" CSI "b" },
+	{ "fast combining after run", 3, 20, "abcde\xcc\x81" "fghij\r\nxyz\xcc\x81\xcc\x80" },
+	{ "fast combining after cursor move", 3, 20, "\xc3\xa9" "abcdef" CSI "1;2H" "\xcc\x81" "zz" },
+	{ "fast utf8 around runs", 3, 20, "\xc3\xa9" "abcdef" "\xe4\xb8\xad" "ghijkl" "\xc3\xa9\r\n" "mnopqr" },
+	{ "fast wide at the edge then run", 3, 6, "abcd\xe4\xb8\xad" "wxyzuv" },
+	{ "fast pending wrap kept by alt screen", 4, 10,
+	  "0123456789" CSI "?1049h" CSI "?1049l" "abcdef" },
+	{ "fast pending wide wrap kept by alt screen", 4, 10,
+	  "01234567\xe4\xb8\xad" CSI "?1049h" CSI "?1049l" "abcdef" },
+	{ "fast pending wrap and el", 4, 10, "0123456789" CSI "K" "abcdef" CSI "S" "ghijkl" },
+	{ "fast over wide", 3, 10, "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad" CSI "1;2H" "abcd" CSI "2;1Habc" },
+	{ "fast decsca", 3, 30, CSI "1\"q" "protected text" CSI "0\"q" "free text" CSI "1;3H" CSI "?K" },
+	{ "fast cursor shape is not decsca", 3, 30, CSI "2 q" "some text here" CSI "?K" "more text" },
+	{ "fast dwl", 4, 20, E "#6" "wide line" "\r\n" "normal line" CSI "1;1H" "abcdefghijkl" },
+	{ "fast dwl in the same write", 3, 13, E "#6" "#Bu4=9;abcdefghijkl" "\r\n" "abcdefghijklmnopq" },
+	{ "fast no autowrap", 3, 10, CSI "?7l" "0123456789ABCDEFGHIJ" "\r\nabcdefghijklmnop" CSI "?7h" "\r\nxyz" },
+	{ "fast region origin margins", 8, 20,
+	  CSI "3;6r" CSI "?6h" "abcdefgh\r\nijklmnop" CSI "?69h" CSI "5;12s" "qrstuvwxyzABCDEF"
+	  CSI "?69l" CSI "?6l" CSI "r" "GHIJKLMN" },
+	{ "fast csi after intermediate", 3, 20, "abcdefghij\r" E "([4h" "XYZW" CSI "4l" "uvw" },
+	{ "fast tabs and bs", 3, 30, "abc\tdefgh\tij\bklmno\b\b\bpq" },
+	{ "fast bce", 3, 20, CSI "44m" "abcdef" CSI "K" CSI "41m" "ghijkl" CSI "0m" "mnop" },
 };
 
 static char *all256(size_t *len)
@@ -257,7 +298,7 @@ static void rand_stream(struct sbuf *b, uint64_t *s, int ntok, int rows, int col
 	for (int k = 0; k < ntok; k++) {
 		uint32_t r = rng_next(s) % 100;
 		if (r < 40) {
-			int n = 1 + (int)(rng_next(s) % 12);
+			int n = 1 + (int)(rng_next(s) % (rng_next(s) % 4 ? 12 : 60));
 			for (int i = 0; i < n; i++)
 				sbuf_addc(b, (char)('!' + rng_next(s) % 94));
 			if (rng_next(s) % 8 == 0)
@@ -303,6 +344,9 @@ static void rand_stream(struct sbuf *b, uint64_t *s, int ntok, int rows, int col
 							   CSI "1\"q", CSI "0\"q", CSI "3g", E "#6", E "#3",
 							   E "#5", E "]2;x\a" };
 			sbuf_adds(b, esc[rng_next(s) % ARRAY_LEN(esc)]);
+			if (rng_next(s) % 4 == 0) /* shifts between ASCII sets */
+				sbuf_adds(b, (const char *const[]){ "\x0e", "\x0f", E "n", E "o", E "N",
+								    E ")B", E "*B" }[rng_next(s) % 7]);
 		}
 	}
 }
