@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vterm.h>
+
 #include "term.h"
 #include "util.h"
 
@@ -174,6 +176,49 @@ static void test_sgr(void **s)
 	assert_int_equal(d->fg, GRID_COLOR_DEFAULT);
 	assert_int_equal(d->bg, GRID_COLOR_DEFAULT);
 	term_free(t);
+}
+
+static char ref_buf[256];
+static size_t ref_len;
+static void ref_out(const char *s, size_t len, void *user)
+{
+	(void)user;
+	if (ref_len + len < sizeof ref_buf) {
+		memcpy(ref_buf + ref_len, s, len);
+		ref_len += len;
+	}
+}
+
+/* SGR handled without libvterm (term.c sgr_fast) leaves libvterm's own pen
+ * behind; DECRQSS reads it, so it must be brought up to date first: the
+ * reply is the one a plain VTermState gives for the same bytes. */
+static void test_sgr_fast_decrqss(void **s)
+{
+	(void)s;
+	static const char *const streams[] = {
+		"\033[1;4;31;44mx\033P$qm\033\\",
+		"\033[0;38;5;200;48;2;1;2;3;3;9mx\033P$qm\007",
+		"\033[1;32mx\033[m\033P$qm\033\\",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(streams); i++) {
+		struct term *t = term_new(2, 40, 0);
+		push(t, streams[i]);
+		char got[256];
+		snprintf(got, sizeof got, "%s", out(t));
+		term_free(t);
+		/* the reference: the same bytes through libvterm alone */
+		char want[256];
+		ref_len = 0;
+		VTerm *vt = vterm_new(2, 40);
+		vterm_set_utf8(vt, 1);
+		vterm_state_reset(vterm_obtain_state(vt), 1);
+		vterm_output_set_callback(vt, ref_out, NULL);
+		vterm_input_write(vt, streams[i], strlen(streams[i]));
+		vterm_free(vt);
+		snprintf(want, sizeof want, "%.*s", (int)ref_len, ref_buf);
+		assert_true(strstr(got, "$r") != NULL);
+		assert_string_equal(got, want);
+	}
 }
 
 static void test_erase_keeps_pen_background(void **s)
@@ -873,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_wide_wrap_flag),
 		cmocka_unit_test(test_wrap_at_bottom_scrolls),
 		cmocka_unit_test(test_sgr),
+		cmocka_unit_test(test_sgr_fast_decrqss),
 		cmocka_unit_test(test_erase_keeps_pen_background),
 		cmocka_unit_test(test_title_and_changed_flag),
 		cmocka_unit_test(test_osc_title_split_at_every_offset),

@@ -152,6 +152,19 @@ static const struct stream hand[] = {
 	{ "fast cursor shape is not decsca", 3, 30, CSI "2 q" "some text here" CSI "?K" "more text" },
 	{ "fast dwl", 4, 20, E "#6" "wide line" "\r\n" "normal line" CSI "1;1H" "abcdefghijkl" },
 	{ "fast dwl in the same write", 3, 13, E "#6" "#Bu4=9;abcdefghijkl" "\r\n" "abcdefghijklmnopq" },
+	/* SGR applied without libvterm (term.c sgr_fast), and its pen brought
+	 * up to date before whatever reads it */
+	{ "sgr fast then decsc decrc", 3, 30,
+	  CSI "1;3;4;7;9;12;38;2;1;2;3;48;2;4;5;6m" "a" E "7" CSI "0m" "b" E "8" "c" CSI "m" "d" },
+	{ "sgr fast then 1049", 3, 30, CSI "1;31;44m" "a" CSI "?1049h" CSI "0m" "b" CSI "?1049l" "c" },
+	{ "sgr fast then scosc", 3, 30, CSI "1;32m" CSI "s" CSI "0m" "a" CSI "u" "b" CSI "4;95;106m" "cd" },
+	{ "sgr fallback after fast", 3, 30,
+	  CSI "1;31m" "a" CSI "38:5:100m" "b" CSI "2;4:3m" "c" CSI "22;24;39m" "d" CSI "8m" "e" CSI "0m" "f" },
+	{ "sgr odd params", 3, 30,
+	  CSI ";1;;4m" "x" CSI "38;5m" "y" CSI "38;2;1;2m" "z" CSI "48;5;300m" "w" CSI "0;38;5;255;48;5;0m" "v"
+	  CSI "21m" "u" CSI "11;19m" "t" CSI "10;23;25;27;29m" "s" CSI "97;107m" "r" },
+	{ "sgr c0 inside", 3, 30, CSI "1\b;31m" "xy" CSI "0\r;42m" "zw" },
+	{ "sgr many params", 3, 30, CSI "1;3;4;7;9;11;38;2;9;8;7;48;2;1;2;3m" "x" E "7" CSI "m" E "8" "y" },
 	{ "fast no autowrap", 3, 10, CSI "?7l" "0123456789ABCDEFGHIJ" "\r\nabcdefghijklmnop" CSI "?7h" "\r\nxyz" },
 	{ "fast region origin margins", 8, 20,
 	  CSI "3;6r" CSI "?6h" "abcdefgh\r\nijklmnop" CSI "?69h" CSI "5;12s" "qrstuvwxyzABCDEF"
