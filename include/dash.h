@@ -7,7 +7,7 @@
  * log, merge preview) and confirmations. Keys go to the focused agent
  * unless they follow the prefix or the sidebar has focus; then they name an
  * action (action.h). This header is the dashboard's internal interface,
- * shared by dash.c, action.c and views.c. */
+ * shared by dash*.c, action.c and views.c (dash_int.h: between dash*.c). */
 #ifndef SHOAL_DASH_H
 #define SHOAL_DASH_H
 
