@@ -42,9 +42,10 @@ struct dash_opts {
 	int idle_after;         /* seconds; > 0 replaces the plan's default */
 	const struct config_binding *bindings; /* config.h: rebindings, applied in order */
 	int nbindings;
+	const struct plan_load_opts *plan_opts; /* how the plan was loaded (reload: the same) */
 };
 
-enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE };
+enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE, VIEW_RELOAD };
 
 /* A line of a view: text and its style role. */
 struct view_line {
@@ -115,6 +116,12 @@ struct dash {
 	int cursor_shown;
 	char *clip;
 	int sb_top;          /* first sidebar row shown */
+	/* plan reload */
+	struct plan *reload;   /* loaded and shown, waiting for the confirmation */
+	struct plan **plans;   /* plans loaded by reloads (the current one may be
+			        * among them), freed at exit: nothing keeps a
+			        * pointer into a plan past that */
+	int nplans;
 };
 
 /* Opens the dashboard on plan p in repository repo (main worktree root)
@@ -137,6 +144,9 @@ void dash_view_open(struct dash *d, enum dash_view v, const char *title, struct 
 void dash_view_close(struct dash *d);
 /* Asks "text (y/n)"; accepted, action act runs again with confirmed = 1. */
 void dash_ask(struct dash *d, int act, int task, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* Switches the live run to plan np (runner_replan) and remaps the
+ * dashboard's per-task data; np is kept until exit. 0, or -1 with e. */
+int dash_replan(struct dash *d, struct plan *np, struct err *e);
 /* Appends a line to the event log. */
 void dash_log(struct dash *d, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* A task needing attention (waiting, failed, conflict, invalid). */

@@ -128,6 +128,18 @@ struct orch {
 int orch_init(struct orch *o, struct plan *p, const struct orch_ops *ops,
 	      const struct orch_paths *paths, struct err *e);
 void orch_free(struct orch *o);
+/* Switches the live run to plan np (borrowed from now on; the old plan may
+ * be freed afterwards). from[j] is the index in the current plan of np's
+ * task j, or -1 for a new task. Tasks keep their state, branch, worktree
+ * and process; a task not started yet gets its branch and status rules
+ * from np; tasks gone from np (the caller checked that none had started:
+ * plandiff_check_live) are forgotten, also in the state; the merge queue
+ * follows the tasks; plan_hash (may be NULL) is recorded and the state
+ * saved. Nothing starts: call orch_schedule after the engines remapped
+ * their own per-task data. -1 with e (nothing changed) when a new status
+ * rule does not compile. */
+int orch_replan(struct orch *o, struct plan *np, const int *from, const char *plan_hash,
+		struct err *e);
 
 /* Opens the next wave (waves mode) or starts the run (dag mode), then
  * schedules. -1 with e when the current wave is not finished yet or all

@@ -185,6 +185,23 @@ int runner_merge_base_into(struct runner *r, int i, struct err *e);
  * come as ERROR events, and a task that could not be resumed is not tried
  * again (it stays interrupted for the operator). */
 int runner_resume_interrupted(struct runner *r);
+/* ---- a new plan for the live run (the dashboard's reload) ---- */
+
+/* 0 when the live run can switch to plan np; -1 with e saying why not: git
+ * work in progress (a merge, a worktree being made), a started task removed
+ * or rewired (plandiff_check_live), a removed task's process still alive. */
+int runner_replan_check(struct runner *r, const struct plan *np, struct err *e);
+/* Switches to plan np (borrowed from now on, like the plan given to
+ * runner_open; the previous one may be freed once this returns 0): agents
+ * keep running with their terminals, new tasks start pending (and start by
+ * the usual rules: an open wave's new task is scheduled), removed tasks
+ * (never started) are forgotten, .shoal/state.json records np's hash and
+ * .shoal/plan.json its text, so a restart resumes without a plan change.
+ * Fills from[j] (np->ntasks entries) with the previous index of np's task j,
+ * or -1 for a new task, so the caller can remap its own per-task data.
+ * -1 with e, nothing changed. */
+int runner_replan(struct runner *r, struct plan *np, int *from, struct err *e);
+
 /* Stops every live agent (runner_stop_task on each). */
 void runner_stop_all(struct runner *r);
 

@@ -131,6 +131,47 @@ void dash_ask(struct dash *d, int act, int task, const char *fmt, ...)
 	d->dirty_all = 1;
 }
 
+/* ---- a new plan ---- */
+
+int dash_replan(struct dash *d, struct plan *np, struct err *e)
+{
+	int *from = xcalloc((size_t)np->ntasks + 1, sizeof *from);
+	if (runner_replan(d->r, np, from, e) < 0) {
+		free(from);
+		return -1;
+	}
+	int n = np->ntasks;
+	struct copymode *copy = xcalloc((size_t)n + 1, sizeof *copy);
+	unsigned char *bell = xcalloc((size_t)n + 1, 1), *seen = xcalloc((size_t)n + 1, 1);
+	int sel = -1;
+	for (int j = 0; j < n; j++) {
+		int i = from[j];
+		if (i < 0)
+			continue;
+		copy[j] = d->copy[i];
+		bell[j] = d->bell[i];
+		seen[j] = d->attn_seen[i];
+		if (i == d->sel)
+			sel = j;
+	}
+	free(d->copy);
+	free(d->bell);
+	free(d->attn_seen);
+	d->copy = copy;
+	d->bell = bell;
+	d->attn_seen = seen;
+	free(d->shown);
+	d->shown = xcalloc((size_t)n + 1, sizeof *d->shown);
+	d->nshown = 0;
+	d->p = np;
+	d->sel = sel >= 0 ? sel : 0;
+	d->plans = xrealloc(d->plans, (size_t)(d->nplans + 1) * sizeof *d->plans);
+	d->plans[d->nplans++] = np;
+	free(from);
+	dash_relayout(d);
+	return 0;
+}
+
 /* ---- layout ---- */
 
 int dash_has_pane(struct dash *d, int i)
@@ -425,6 +466,11 @@ static void loop(struct dash *d)
 	int max = runner_pollfds_max(d->r) + 2;
 	struct pollfd *pf = xcalloc((size_t)max, sizeof *pf);
 	while (!d->quit) {
+		if (runner_pollfds_max(d->r) + 2 > max) { /* a reload added tasks */
+			max = runner_pollfds_max(d->r) + 2;
+			free(pf);
+			pf = xcalloc((size_t)max, sizeof *pf);
+		}
 		pf[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
 		pf[1] = (struct pollfd){ .fd = screen_signal_fd(), .events = POLLIN };
 		int nr = runner_pollfds(d->r, pf + 2, max - 2);
@@ -584,6 +630,11 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	screen_signals_restore();
 	runner_close(d->r);
 out:
+	if (d->reload)
+		plan_free(d->reload);
+	for (int k = 0; k < d->nplans; k++)
+		plan_free(d->plans[k]);
+	free(d->plans);
 	if (d->vl)
 		views_lines_free(d->vl, d->nvl);
 	if (d->log) {

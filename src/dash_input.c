@@ -127,8 +127,12 @@ static void handle_key(struct dash *d, const struct keys_ev *ev)
 		} else if (code == 'n' || code == 'N' || code == 'q' ||
 			   code == ACTION_KEY_SPECIAL + TERM_KEY_ESCAPE || code == d->opt.prefix) {
 			d->confirm = CONFIRM_NONE;
-			if (d->view == VIEW_MERGE)
+			if (d->view == VIEW_MERGE || d->view == VIEW_RELOAD)
 				dash_view_close(d);
+			if (d->reload) { /* the plan shown is not applied */
+				plan_free(d->reload);
+				d->reload = NULL;
+			}
 			dash_msg(d, "cancelled");
 			d->dirty_all = 1;
 		}

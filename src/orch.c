@@ -221,6 +221,99 @@ void orch_free(struct orch *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* ---- a new plan for the live run ---- */
+
+static int task_rules(struct orch_task *t, const struct plan *p, int i, struct err *e)
+{
+	const struct plan_profile *pr = plan_task_profile(p, &p->tasks[i]);
+	return status_rules_init(&t->rules, pr ? pr->name : NULL,
+				 pr ? (const char *const *)pr->waiting : NULL, pr ? pr->working_title : NULL,
+				 pr && pr->idle_after > 0 ? pr->idle_after : p->idle_after, e);
+}
+
+int orch_replan(struct orch *o, struct plan *np, const int *from, const char *plan_hash,
+		struct err *e)
+{
+	struct plan *op = o->plan;
+	int n = np->ntasks;
+	struct orch_task *nt = xcalloc((size_t)n + 1, sizeof *nt);
+	int *to = xcalloc((size_t)op->ntasks + 1, sizeof *to); /* old index -> new, or -1 */
+	for (int i = 0; i < op->ntasks; i++)
+		to[i] = -1;
+	for (int j = 0; j < n; j++)
+		if (from[j] >= 0)
+			to[from[j]] = j;
+	/* Status rules first: the only step that can fail (a bad regex in a
+	 * new profile); nothing has changed yet when it does. */
+	for (int j = 0; j < n; j++) {
+		int i = from[j];
+		if (i >= 0 && task_state_live(o->t[i].st))
+			continue; /* a live agent keeps its rules */
+		if (task_rules(&nt[j], np, j, e) < 0) {
+			for (int k = 0; k < j; k++)
+				if (nt[k].rules.idle_after_ms)
+					status_rules_free(&nt[k].rules);
+			free(nt);
+			free(to);
+			return -1;
+		}
+	}
+	for (int j = 0; j < n; j++) {
+		int i = from[j];
+		struct orch_task *t = &nt[j];
+		if (i >= 0) {
+			struct status_rules rules = t->rules;
+			int fresh_rules = !task_state_live(o->t[i].st);
+			if (fresh_rules && o->t[i].rules.idle_after_ms)
+				status_rules_free(&o->t[i].rules);
+			*t = o->t[i];
+			if (fresh_rules)
+				t->rules = rules;
+			if (t->st == TASK_PENDING || t->st == TASK_READY) { /* no branch yet */
+				free(t->branch);
+				t->branch = plan_task_branch(np, &np->tasks[j]);
+				if (t->st == TASK_READY) /* the queue is rebuilt by scheduling */
+					t->st = state_task_get(&o->st, np->tasks[j].id)->st = TASK_PENDING;
+			}
+		} else {
+			struct state_task *s = state_task_get(&o->st, np->tasks[j].id);
+			t->branch = plan_task_branch(np, &np->tasks[j]);
+			t->st = s->st == TASK_READY ? TASK_PENDING : s->st;
+			s->st = t->st;
+			t->worktree = s->worktree ? xstrdup(s->worktree) : NULL;
+		}
+	}
+	for (int i = 0; i < op->ntasks; i++) {
+		if (to[i] >= 0)
+			continue;
+		state_task_remove(&o->st, op->tasks[i].id);
+		free(o->t[i].branch);
+		free(o->t[i].worktree);
+		if (o->t[i].rules.idle_after_ms)
+			status_rules_free(&o->t[i].rules);
+	}
+	free(o->t);
+	o->t = nt;
+	int nq = 0;
+	int *mq = xcalloc((size_t)n + 1, sizeof *mq);
+	for (int k = 0; k < o->nmq; k++)
+		if (to[o->mq[k]] >= 0)
+			mq[nq++] = to[o->mq[k]];
+	free(o->mq);
+	o->mq = mq;
+	o->nmq = nq;
+	o->merging = o->merging >= 0 ? to[o->merging] : -1;
+	free(to);
+	dag_free(&o->g);
+	o->plan = np;
+	plan_dag(np, &o->g);
+	if (plan_hash)
+		state_set_str(&o->st.plan_hash, plan_hash);
+	o->plan_changed = 0;
+	persist(o);
+	return 0;
+}
+
 /* ---- queries ---- */
 
 int orch_live(const struct orch *o)
