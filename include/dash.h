@@ -99,6 +99,9 @@ struct dash {
 	int nvl;
 	int vscroll;
 	char vtitle[128];
+	unsigned vjob;      /* the git job computing the view's lines (0: none) */
+	int vjob_act;       /* the action its question confirms (-1: none) */
+	int vjob_task;
 	/* confirmation */
 	enum confirm_kind confirm;
 	int confirm_act;    /* index into action_table */
@@ -142,6 +145,8 @@ void dash_relayout(struct dash *d);
 void dash_view_open(struct dash *d, enum dash_view v, const char *title, struct view_line *vl,
 		    int n);
 void dash_view_close(struct dash *d);
+/* Replaces the open view's lines (taken over), keeping the view and title. */
+void dash_view_replace(struct dash *d, struct view_line *vl, int n);
 /* Asks "text (y/n)"; accepted, action act runs again with confirmed = 1. */
 void dash_ask(struct dash *d, int act, int task, const char *fmt, ...) PRINTF_LIKE(4, 5);
 /* Switches the live run to plan np (runner_replan) and remaps the

@@ -12,6 +12,7 @@
 #include "plandiff.h"
 #include "term.h"
 #include "views.h"
+#include "views_git.h"
 #include "vlines.h"
 
 #define SK(k) (ACTION_KEY_SPECIAL + (k))
@@ -180,16 +181,8 @@ static void a_merge(struct dash *d, int arg, int confirmed)
 	int i = need_task(d);
 	if (i < 0)
 		return;
-	if (!confirmed) {
-		struct view_line *vl;
-		char summary[400];
-		int n = views_merge_preview(d, i, &vl, summary, sizeof summary);
-		if (n < 0) {
-			dash_error(d, "%s", summary);
-			return;
-		}
-		dash_view_open(d, VIEW_MERGE, "merge preview", vl, n);
-		dash_ask(d, action_find("merge"), i, "%s", summary);
+	if (!confirmed) { /* the preview asks when it is computed */
+		views_merge_preview(d, i);
 		return;
 	}
 	dash_view_close(d);
@@ -200,16 +193,8 @@ static void a_merge(struct dash *d, int arg, int confirmed)
 static void a_merge_wave(struct dash *d, int arg, int confirmed)
 {
 	(void)arg;
-	if (!confirmed) {
-		struct view_line *vl;
-		char summary[400];
-		int n = views_merge_wave_preview(d, &vl, summary, sizeof summary);
-		if (n < 0) {
-			dash_error(d, "%s", summary);
-			return;
-		}
-		dash_view_open(d, VIEW_MERGE, "wave merge preview", vl, n);
-		dash_ask(d, action_find("merge-wave"), -1, "%s", summary);
+	if (!confirmed) { /* the preview asks when it is computed */
+		views_merge_wave_preview(d);
 		return;
 	}
 	dash_view_close(d);

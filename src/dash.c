@@ -105,7 +105,17 @@ void dash_view_open(struct dash *d, enum dash_view v, const char *title, struct 
 	d->vl = vl;
 	d->nvl = n;
 	d->vscroll = 0;
+	d->vjob = 0;
 	snprintf(d->vtitle, sizeof d->vtitle, "%s", title);
+	d->dirty_all = 1;
+}
+
+void dash_view_replace(struct dash *d, struct view_line *vl, int n)
+{
+	if (d->vl)
+		views_lines_free(d->vl, d->nvl);
+	d->vl = vl;
+	d->nvl = n;
 	d->dirty_all = 1;
 }
 
@@ -115,6 +125,7 @@ void dash_view_close(struct dash *d)
 		views_lines_free(d->vl, d->nvl);
 	d->vl = NULL;
 	d->nvl = 0;
+	d->vjob = 0;
 	d->view = VIEW_NONE;
 	d->dirty_all = 1;
 }

@@ -313,6 +313,7 @@ void runner_close(struct runner *r)
 	while (runner_event_next(r))
 		;
 	free(r->q);
+	free(r->ujobs);
 	free(r->pmap);
 	free(r->a);
 	sbuf_free(&r->mline);

@@ -404,10 +404,39 @@ static void into_done(struct runner *r, int i, struct gw_msg *m)
 	}
 }
 
+unsigned runner_git_job(struct runner *r, gw_fn fn, void *arg, void (*free_arg)(void *),
+			void (*free_result)(void *), runner_git_done done, void *ud)
+{
+	unsigned id = gitworker_submit(r->w, fn, arg, free_arg, free_result, NULL);
+	r->ujobs = xrealloc(r->ujobs, (size_t)(r->nujobs + 1) * sizeof *r->ujobs);
+	r->ujobs[r->nujobs++] = (struct runner_ujob){ id, done, ud };
+	return id;
+}
+
+static void ujob_done(struct runner *r, struct gw_msg *m)
+{
+	for (int k = 0; k < r->nujobs; k++) {
+		if (r->ujobs[k].id != m->job)
+			continue;
+		struct runner_ujob u = r->ujobs[k];
+		memmove(&r->ujobs[k], &r->ujobs[k + 1], (size_t)(r->nujobs - k - 1) * sizeof *r->ujobs);
+		r->nujobs--;
+		if (u.done)
+			u.done(u.ud, m->job, m->rc, &m->result, &m->err);
+		return;
+	}
+}
+
 void runner_git_messages(struct runner *r)
 {
 	struct gw_msg *m;
 	while (r->w && (m = gitworker_next(r->w))) {
+		if (m->op == GW_CUSTOM) { /* runner_git_job */
+			if (m->kind == GW_DONE)
+				ujob_done(r, m);
+			gw_msg_free(m);
+			continue;
+		}
 		int i = UD_TASK(m->ud);
 		if (i < 0 || i >= r->p->ntasks) {
 			gw_msg_free(m);
