@@ -18,6 +18,7 @@
 #include "copymode.h"
 #include "keys.h"
 #include "layout.h"
+#include "mreport.h"
 #include "plan.h"
 #include "runner.h"
 #include "screen.h"
@@ -45,7 +46,8 @@ struct dash_opts {
 	const struct plan_load_opts *plan_opts; /* how the plan was loaded (reload: the same) */
 };
 
-enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE, VIEW_RELOAD };
+enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE, VIEW_RELOAD,
+		VIEW_REPORT };
 
 /* A line of a view: text and its style role. */
 struct view_line {
@@ -119,6 +121,7 @@ struct dash {
 	int cursor_shown;
 	char *clip;
 	int sb_top;          /* first sidebar row shown */
+	struct mreport mr;     /* the last merge sequence */
 	/* plan reload */
 	struct plan *reload;   /* loaded and shown, waiting for the confirmation */
 	struct plan **plans;   /* plans loaded by reloads (the current one may be

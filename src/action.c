@@ -8,6 +8,7 @@
 #include "dash.h"
 #include "gitrepo.h"
 #include "merge.h"
+#include "mreport.h"
 #include "orch.h"
 #include "plandiff.h"
 #include "term.h"
@@ -199,11 +200,28 @@ static void a_merge_wave(struct dash *d, int arg, int confirmed)
 	}
 	dash_view_close(d);
 	struct err e = { { 0 } };
+	int w = orch_current_wave(d->o);
 	int rc = runner_merge_wave(d->r, &e);
 	if (rc < 0)
 		dash_error(d, "%s", e.msg);
-	else
-		dash_msg(d, "merging wave %d in dependency order", orch_current_wave(d->o));
+	else {
+		/* the report lists the wave's tasks in merge order, tried or not */
+		int *order = xcalloc((size_t)d->p->ntasks + 1, sizeof *order);
+		char **ids = xcalloc((size_t)d->p->ntasks + 1, sizeof *ids);
+		int n = 0;
+		dag_merge_order(&d->o->g, order);
+		for (int k = 0; k < d->p->ntasks; k++) {
+			int i = order[k];
+			enum task_state s = dash_task_state(d, i);
+			if (d->p->tasks[i].wave == w && (s == TASK_DONE || s == TASK_CONFLICT ||
+							 s == TASK_INVALID || s == TASK_MERGING))
+				ids[n++] = d->p->tasks[i].id;
+		}
+		mreport_wave(&d->mr, w, ids, n);
+		free(order);
+		free(ids);
+		dash_msg(d, "merging wave %d in dependency order", w);
+	}
 	d->side_dirty = 1;
 }
 
@@ -453,6 +471,12 @@ static void a_changes(struct dash *d, int arg, int confirmed)
 	views_changes(d, dash_target(d));
 }
 
+static void a_report(struct dash *d, int arg, int confirmed)
+{
+	(void)arg, (void)confirmed;
+	mreport_view(d);
+}
+
 static void a_events(struct dash *d, int arg, int confirmed)
 {
 	(void)arg, (void)confirmed;
@@ -507,6 +531,7 @@ const struct action action_table[] = {
 	{ "dag", { 'g' }, "DAG view (waves, edges, critical path)", a_dag, 0, 0 },
 	{ "changes", { 'v' }, "changes / diff view of the selected task", a_changes, 0, 0 },
 	{ "events", { 'e' }, "event log", a_events, 0, 0 },
+	{ "merge-report", { 'E' }, "merge report: each task merged, conflicted or failing validation", a_report, 0, 0 },
 	{ "reload", { 'L' }, "reload the plan file, showing what changed first", a_reload, 0, ACTION_DESTRUCTIVE },
 	{ "copy-mode", { '[' }, "scrollback / copy mode in the focused pane", a_copy, 0, 0 },
 	{ "help", { '?' }, "this help", a_help, 0, 0 },

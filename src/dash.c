@@ -414,6 +414,8 @@ static void on_event(struct dash *d, const struct runner_event *ev)
 	const char *id = ev->task >= 0 && ev->task < d->p->ntasks ? d->p->tasks[ev->task].id : "";
 	switch (ev->kind) {
 	case RUNNER_EV_TASK:
+		if (*id)
+			mreport_event(&d->mr, id, ev->from, ev->to);
 		dash_log(d, "%s: %s → %s%s%s%s", id, task_state_name(ev->from), task_state_name(ev->to),
 			 ev->text[0] ? " (" : "", ev->text, ev->text[0] ? ")" : "");
 		if (ev->text[0])
@@ -508,6 +510,7 @@ static void loop(struct dash *d)
 		const struct runner_event *ev;
 		while ((ev = runner_event_next(d->r)))
 			on_event(d, ev);
+		mreport_check(d); /* a merge sequence that ended */
 		if (r > 0 && (pf[0].revents & POLLIN))
 			dash_read_keys(d);
 		if (r > 0 && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
@@ -641,6 +644,7 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	screen_signals_restore();
 	runner_close(d->r);
 out:
+	mreport_free(&d->mr);
 	if (d->reload)
 		plan_free(d->reload);
 	for (int k = 0; k < d->nplans; k++)

@@ -98,7 +98,8 @@ static void view_key(struct dash *d, const struct keys_ev *ev)
 			int same = (d->view == VIEW_HELP && !strcmp(action_table[act].name, "help")) ||
 				   (d->view == VIEW_DAG && !strcmp(action_table[act].name, "dag")) ||
 				   (d->view == VIEW_LOG && !strcmp(action_table[act].name, "events")) ||
-				   (d->view == VIEW_CHANGES && !strcmp(action_table[act].name, "changes"));
+				   (d->view == VIEW_CHANGES && !strcmp(action_table[act].name, "changes")) ||
+				   (d->view == VIEW_REPORT && !strcmp(action_table[act].name, "merge-report"));
 			dash_view_close(d);
 			if (!same)
 				dash_run_action(d, act, 0);
