@@ -1007,6 +1007,63 @@ static void test_report(void **st)
 	fx_free(&f);
 }
 
+/* A new plan for the live run: tasks keep their state and branch under new
+ * indices, a new task joins its (open) wave and waits for a worker, a task
+ * that never started is forgotten (also in state.json), the hash is saved. */
+static void test_replan(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, PLAN5);
+	assert_int_equal(orch_next_wave(&f.o, &e), 0);
+	CALLS(&f, "wt:0;wt:1;");
+	assert_int_equal(ST(&f, "c"), TASK_READY);
+	/* f is new (wave 1), c is gone, the order changes, e loses b */
+	struct plan *np = parse("{\"name\":\"t\",\"max_workers\":2,\"tasks\":["
+				"{\"id\":\"f\",\"command\":[\"true\"]},"
+				"{\"id\":\"b\",\"command\":[\"sh\",\"-c\",\"echo {id}\"]},"
+				"{\"id\":\"a\",\"command\":[\"sh\",\"-c\",\"echo {id}\"]},"
+				"{\"id\":\"d\",\"depends_on\":[\"a\"],\"command\":[\"true\"]},"
+				"{\"id\":\"e\",\"depends_on\":[\"d\"],\"command\":[\"true\"]}]}");
+	int from[5];
+	for (int j = 0; j < np->ntasks; j++)
+		from[j] = plan_find(f.p, np->tasks[j].id);
+	assert_int_equal(from[0], -1);
+	assert_int_equal(orch_replan(&f.o, np, from, "fnv1a64:00000000000000ff", &e), 0);
+	plan_free(f.p);
+	f.p = np;
+	assert_int_equal(ST(&f, "a"), TASK_STARTING);
+	assert_int_equal(ST(&f, "b"), TASK_STARTING);
+	assert_string_equal(f.o.t[IDX(&f, "a")].branch, "shoal/t/a");
+	assert_string_equal(f.o.t[IDX(&f, "f")].branch, "shoal/t/f");
+	assert_int_equal(ST(&f, "f"), TASK_PENDING);
+	assert_null(state_task_find(&f.o.st, "c"));
+	assert_non_null(state_task_find(&f.o.st, "f"));
+	assert_int_equal(f.o.g.n, 5);
+	/* wave 1 is open: f gets ready, and waits for one of the two workers */
+	orch_schedule(&f.o);
+	CALLS(&f, "");
+	assert_int_equal(ST(&f, "f"), TASK_READY);
+	wt_ready(&f, "a");
+	CALLS(&f, "spawn:2;");
+	orch_exited(&f.o, IDX(&f, "a"), 0, 0);
+	CALLS(&f, "wt:0;"); /* f, at its new index */
+	/* on disk */
+	char *sp = xasprintf("%s/state.json", f.shoal);
+	struct state s;
+	struct err le;
+	assert_int_equal(state_load(&s, sp, &le), 1);
+	assert_string_equal(s.plan_hash, "fnv1a64:00000000000000ff");
+	assert_null(state_task_find(&s, "c"));
+	assert_int_equal(state_task_find(&s, "a")->st, TASK_DONE);
+	assert_int_equal(state_task_find(&s, "f")->st, TASK_STARTING);
+	state_free(&s);
+	free(sp);
+	assert_int_equal(f.o.nerrors, 0);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1022,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_status_signals_and_ctl),
 		cmocka_unit_test(test_worktree_setup),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_replan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
