@@ -3,11 +3,14 @@
  * a frame timer of at most one frame per DASH_FRAME_MS, sleeping without
  * timeout when nothing happens); the screen: a sidebar (sidebar.h), the
  * running tasks' terminals tiled (layout.h, render.h) and paged when more
- * run than fit, a status line, full-area views (help, DAG, changes, event
- * log, merge preview) and confirmations. Keys go to the focused agent
- * unless they follow the prefix or the sidebar has focus; then they name an
- * action (action.h). This header is the dashboard's internal interface,
- * shared by dash*.c, action.c and views.c (dash_int.h: between dash*.c). */
+ * run than fit, a status line, full-area views (help, DAG, event log:
+ * views.h; changes and merge previews, computed on the git worker:
+ * views_git.h; the merge report: mreport.h; the plan reload) and
+ * confirmations. Keys go to the focused agent unless they follow the prefix
+ * or the sidebar has focus; then they name an action (action.h). The plan
+ * can be reloaded live (dash_replan). This header is the dashboard's
+ * internal interface, shared by dash*.c, action.c, views*.c and mreport.c
+ * (dash_int.h: between dash.c, dash_draw.c and dash_input.c). */
 #ifndef SHOAL_DASH_H
 #define SHOAL_DASH_H
 
