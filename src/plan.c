@@ -504,7 +504,10 @@ static void check_template_in(struct ld *l, const cJSON *node, const char *what,
 		int ok = 0;
 		for (size_t i = 0; i < nk && !ok; i++)
 			ok = !strcmp(name, placeholders[i]);
-		if (!ok) {
+		if (!ok && !strcmp(name, "files")) {
+			ld_err_at(l, node, "placeholder {files} in %s: it is known only in \"resolve_prompt\" "
+					   "(the conflicted files)", what);
+		} else if (!ok) {
 			const char *sug = util_suggest(name, placeholders, nk);
 			if (sug)
 				ld_err_at(l, node, "unknown placeholder {%s} in %s (did you mean {%s}?)", name, what, sug);

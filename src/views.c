@@ -383,6 +383,47 @@ int views_merge_preview(struct dash *d, int i, struct view_line **vl, char *summ
 	return b.n;
 }
 
+/* The wave as it will merge: each task on top of the ones before it (a dry
+ * run in memory: merge commits are built as objects, no ref moves), so a
+ * conflict the second task only has with the first shows now. */
+static void wave_sequence(struct gitrepo *gr, const char *base, const struct merge_wave_item *items,
+			  int n, struct vbuf *b, char *stop, size_t cap)
+{
+	struct merge_result *res = xcalloc((size_t)n, sizeof *res);
+	struct merge_opts mo = { .dry_run = 1 };
+	struct err e = { { 0 } };
+	int done = 0;
+	int rc = merge_wave(gr, base, items, n, &mo, res, &done, &e);
+	add(b, TH_NORMAL, "%s", "");
+	add(b, TH_TITLE, "In sequence (each on top of the ones before it):");
+	for (int k = 0; k < done; k++) {
+		struct merge_result *m = &res[k];
+		if (m->outcome == MERGE_CONFLICTED) {
+			struct sbuf f = { 0 };
+			for (int c = 0; c < m->preview.nconflicts; c++)
+				sbuf_printf(&f, "%s%s", c ? ", " : "", m->preview.conflicts[c]);
+			add(b, TH_ERROR, "   ⚠ %s conflicts once %s is merged, in: %s", items[k].id,
+			    k == 1 ? items[0].id : "the tasks before it", f.s ? f.s : "?");
+			add(b, TH_ERROR, "     the wave merge stops there; B merges %s into %s for its agent to "
+			    "resolve, then m merges it", base, items[k].id);
+			snprintf(stop, cap, "%s will conflict in %s (B hands it to its agent)", items[k].id,
+				 f.s ? f.s : "?");
+			sbuf_free(&f);
+		} else if (rc < 0 && k == done - 1) {
+			add(b, TH_ERROR, "   ⚠ %s: %s", items[k].id, m->msg[0] ? m->msg : e.msg);
+		} else {
+			add(b, TH_NORMAL, "   %s: %s", items[k].id,
+			    m->outcome == MERGE_ALREADY ? "already merged"
+			    : m->preview.kind == MERGE_FASTFORWARD ? "fast-forward" : "merges cleanly");
+		}
+	}
+	for (int k = done; k < n; k++)
+		add(b, TH_DIM, "   %s: not reached", items[k].id);
+	for (int k = 0; k < n; k++)
+		merge_result_free(&res[k]);
+	free(res);
+}
+
 int views_merge_wave_preview(struct dash *d, struct view_line **vl, char *summary, size_t cap)
 {
 	int w = orch_current_wave(d->o);
@@ -402,6 +443,7 @@ int views_merge_wave_preview(struct dash *d, struct view_line **vl, char *summar
 	struct sbuf names = { 0 };
 	int n = 0, bad = 0;
 	char why[400] = "";
+	struct merge_wave_item *items = xcalloc((size_t)d->p->ntasks + 1, sizeof *items);
 	for (int k = 0; k < d->p->ntasks; k++) {
 		int i = order[k];
 		if (d->p->tasks[i].wave != w)
@@ -420,9 +462,15 @@ int views_merge_wave_preview(struct dash *d, struct view_line **vl, char *summar
 		if (preview_one(d, gr, base, i, &b, w2, sizeof w2) < 0)
 			add(&b, TH_ERROR, "   ⚠ %s", w2);
 		sbuf_printf(&names, "%s%s", n ? ", " : "", d->p->tasks[i].id);
+		items[n].id = d->p->tasks[i].id;
+		items[n].branch = d->o->t[i].branch;
 		n++;
 	}
 	free(order);
+	char stop[300] = "";
+	if (!bad && n > 1)
+		wave_sequence(gr, base, items, n, &b, stop, sizeof stop);
+	free(items);
 	gitrepo_close(gr);
 	const char *val = d->p->validate;
 	if (bad || n == 0) {
@@ -435,8 +483,8 @@ int views_merge_wave_preview(struct dash *d, struct view_line **vl, char *summar
 		return -1;
 	}
 	snprintf(summary, cap, "Merge wave %d (%s) into %s in this order%s%s? It stops at the first "
-		 "conflict or failure.", w, names.s, base, val ? ", validating after each with " : "",
-		 val ? val : "");
+		 "conflict or failure%s%s.", w, names.s, base, val ? ", validating after each with " : "",
+		 val ? val : "", stop[0] ? ": " : "", stop);
 	sbuf_free(&names);
 	free(base);
 	*vl = b.v;
