@@ -30,6 +30,10 @@ if d_wait_gone "build-docs ·" 5 && d_wait "args ·" 1; then t_ok "zoom shows on
 d_keys C-g z
 d_expect "unzoom shows them all again" "build-docs ·"
 
+d_keys C-g v
+d_expect "v: the changes view flags the overlap of storage and args" "⚠ bin/todo also changed by storage"
+d_keys q
+d_wait_gone "Changes against main" 5
 d_keys C-g M
 d_expect "M previews the wave merge" "wave merge preview"
 d_expect "and asks, naming what it does" "Merge wave 1 (storage, args, build-docs) into main"
