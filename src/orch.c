@@ -828,7 +828,9 @@ int orch_resolve(struct orch *o, int i, const char *base, const char *files, str
 			return -1;
 		}
 		size_t n = strlen(text);
-		if (o->ops.type)
+		if (!o->ops.type && !o->ops.send)
+			rc = err_set(e, "task %s: there is no way to type into its agent", pt->id);
+		else if (o->ops.type)
 			rc = o->ops.type(o->ops.ud, i, text, n, e);
 		else if ((rc = o->ops.send(o->ops.ud, i, text, n, e)) == 0)
 			rc = o->ops.send(o->ops.ud, i, "\r", 1, e);

@@ -383,8 +383,23 @@ static void merge_done(struct runner *r, int i, struct gw_msg *m)
 		sbuf_adds(&d, res->msg[0] ? res->msg : merge_outcome_name(res->outcome));
 		break;
 	}
+	/* The tasks queued after it: a conflict or failed validation stops them. */
+	struct sbuf rest = { 0 };
+	for (int k = 0; k < r->orch.nmq; k++)
+		sbuf_printf(&rest, "%s%s", k ? ", " : "", r->p->tasks[r->orch.mq[k]].id);
 	const char *commit = res->new_tip[0] ? res->new_tip : res->preview.base_tip;
 	orch_merge_done(&r->orch, i, outcome, commit[0] ? commit : NULL, d.s);
+	const char *id = r->p->tasks[i].id;
+	if (r->orch.t[i].st == TASK_CONFLICT)
+		runner_emitf(r, RUNNER_EV_ERROR, i,
+			     "conflict with %s in %s, merge stopped%s%s%s; B (dashboard) or --resolve (shoal "
+			     "run) merges %s into %s for its agent to resolve, then merge %s again",
+			     r->base, d.s ? d.s : "?", rest.len ? " (" : "", rest.len ? rest.s : "",
+			     rest.len ? (strchr(rest.s, ',') ? " wait)" : " waits)") : "", r->base, id, id);
+	else if (r->orch.t[i].st == TASK_INVALID && rest.len)
+		runner_emitf(r, RUNNER_EV_ERROR, i, "validation failed, merge stopped (%s %s)", rest.s,
+			     strchr(rest.s, ',') ? "wait" : "waits");
+	sbuf_free(&rest);
 	sbuf_free(&d);
 }
 

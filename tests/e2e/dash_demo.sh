@@ -43,7 +43,7 @@ d_keys y
 d_expect_state "wave 1 merge: storage merged" "$R" storage merged 20
 d_expect_state "wave 1 merge: args conflicts" "$R" args conflict 20
 t_eq "the wave merge stopped there: build-docs not merged" done "$(d_state "$R" build-docs)"
-d_expect "the status line says so" "args conflict (conflict: bin/todo)"
+d_expect "the status line says where and why it stopped" "args: conflict with main in bin/todo, merge stopped (build-docs waits)"
 d_keys a
 d_expect "a selects the conflicted task" "args: conflict"
 d_keys B
