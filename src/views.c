@@ -402,8 +402,13 @@ static void wave_sequence(struct gitrepo *gr, const char *base, const struct mer
 			struct sbuf f = { 0 };
 			for (int c = 0; c < m->preview.nconflicts; c++)
 				sbuf_printf(&f, "%s%s", c ? ", " : "", m->preview.conflicts[c]);
-			add(b, TH_ERROR, "   ⚠ %s conflicts once %s is merged, in: %s", items[k].id,
-			    k == 1 ? items[0].id : "the tasks before it", f.s ? f.s : "?");
+			if (k == 0)
+				add(b, TH_ERROR, "   ⚠ %s conflicts with %s, in: %s", items[k].id, base,
+				    f.s ? f.s : "?");
+			else
+				add(b, TH_ERROR, "   ⚠ %s conflicts once %s %s merged, in: %s", items[k].id,
+				    k == 1 ? items[0].id : "the tasks before it", k == 1 ? "is" : "are",
+				    f.s ? f.s : "?");
 			add(b, TH_ERROR, "     the wave merge stops there; B merges %s into %s for its agent to "
 			    "resolve, then m merges it", base, items[k].id);
 			snprintf(stop, cap, "%s will conflict in %s (B hands it to its agent)", items[k].id,
