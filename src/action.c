@@ -169,7 +169,8 @@ static void a_base_into(struct dash *d, int arg, int confirmed)
 	if (!confirmed) {
 		dash_ask(d, action_find("merge-base-into"), i,
 			 "Merge the base branch into %s's branch inside its worktree? Conflicts "
-			 "are left there with markers for its agent to resolve.", tid(d, i));
+			 "are left there with markers and handed to its agent (typed to it, or "
+			 "it is started again) to resolve.", tid(d, i));
 		return;
 	}
 	struct err e = { { 0 } };
@@ -527,7 +528,7 @@ const struct action action_table[] = {
 	{ "restart", { 'r' }, "restart the selected task in its worktree", a_restart, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "retry", { 'R' }, "retry the selected task from scratch (new worktree)", a_retry, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "skip", { 'S' }, "skip the selected task", a_skip, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
-	{ "merge-base-into", { 'B' }, "merge the base into the selected task's branch", a_base_into, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
+	{ "merge-base-into", { 'B' }, "merge the base into the selected task's branch; its agent resolves conflicts", a_base_into, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "dag", { 'g' }, "DAG view (waves, edges, critical path)", a_dag, 0, 0 },
 	{ "changes", { 'v' }, "changes / diff view of the selected task", a_changes, 0, 0 },
 	{ "events", { 'e' }, "event log", a_events, 0, 0 },

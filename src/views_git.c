@@ -249,6 +249,56 @@ static int job_merge(struct gitrepo *gr, struct vg_req *q, const char *base, str
 	return 0;
 }
 
+/* The wave as it will merge: each task on top of the ones before it (a dry
+ * run: merge commits are built as objects, no ref moves), so a conflict the
+ * second task only has with the first shows now. Fills stop with where the
+ * wave merge will stop, if it will. */
+static void wave_sequence(struct gitrepo *gr, const char *base, const struct merge_wave_item *items,
+			  int n, struct vlines *b, char *stop, size_t cap)
+{
+	struct merge_result *res = xcalloc((size_t)n, sizeof *res);
+	struct merge_opts mo = { .dry_run = 1 };
+	struct err e = { { 0 } };
+	int done = 0;
+	int rc = merge_wave(gr, base, items, n, &mo, res, &done, &e);
+	vlines_add(b, TH_NORMAL, "%s", "");
+	vlines_add(b, TH_TITLE, "%s", "In sequence (each on top of the ones before it):");
+	for (int k = 0; k < done; k++) {
+		struct merge_result *m = &res[k];
+		if (m->outcome == MERGE_CONFLICTED) {
+			struct sbuf f = { 0 };
+			for (int c = 0; c < m->preview.nconflicts; c++)
+				sbuf_printf(&f, "%s%s", c ? ", " : "", m->preview.conflicts[c]);
+			if (k == 0)
+				vlines_add(b, TH_ERROR, "   ⚠ %s conflicts with %s, in: %s", items[k].id, base,
+					   f.s ? f.s : "?");
+			else
+				vlines_add(b, TH_ERROR, "   ⚠ %s conflicts once %s %s merged, in: %s", items[k].id,
+					   k == 1 ? items[0].id : "the tasks before it", k == 1 ? "is" : "are",
+					   f.s ? f.s : "?");
+			vlines_add(b, TH_ERROR,
+				   "     the wave merge stops there; B merges %s into %s for its agent to "
+				   "resolve, then m merges it",
+				   base, items[k].id);
+			snprintf(stop, cap, "%s will conflict in %s (B hands it to its agent)", items[k].id,
+				 f.s ? f.s : "?");
+			sbuf_free(&f);
+		} else if (rc < 0 && k == done - 1) {
+			vlines_add(b, TH_ERROR, "   ⚠ %s: %s", items[k].id, m->msg[0] ? m->msg : e.msg);
+		} else {
+			vlines_add(b, TH_NORMAL, "   %s: %s", items[k].id,
+				   m->outcome == MERGE_ALREADY		     ? "already merged"
+				   : m->preview.kind == MERGE_FASTFORWARD ? "fast-forward"
+									   : "merges cleanly");
+		}
+	}
+	for (int k = done; k < n; k++)
+		vlines_add(b, TH_DIM, "   %s: not reached", items[k].id);
+	for (int k = 0; k < n; k++)
+		merge_result_free(&res[k]);
+	free(res);
+}
+
 static int job_wave(struct gitrepo *gr, struct vg_req *q, const char *base, struct vg_result *res)
 {
 	struct vlines *b = &res->l;
@@ -257,6 +307,7 @@ static int job_wave(struct gitrepo *gr, struct vg_req *q, const char *base, stru
 	struct sbuf names = { 0 };
 	int n = 0, bad = 0;
 	char why[400] = "";
+	struct merge_wave_item *items = xcalloc((size_t)q->n + 1, sizeof *items);
 	for (int k = 0; k < q->n; k++) { /* in merge order, this wave's tasks not merged or skipped */
 		const struct vg_task *t = &q->t[k];
 		if (t->st != TASK_DONE && t->st != TASK_CONFLICT && t->st != TASK_INVALID) {
@@ -270,8 +321,14 @@ static int job_wave(struct gitrepo *gr, struct vg_req *q, const char *base, stru
 		if (preview_one(gr, base, t, b, w2, sizeof w2) < 0)
 			vlines_add(b, TH_ERROR, "   ⚠ %s", w2);
 		sbuf_printf(&names, "%s%s", n ? ", " : "", t->id);
+		items[n].id = t->id;
+		items[n].branch = t->branch;
 		n++;
 	}
+	char stop[300] = "";
+	if (!bad && n > 1)
+		wave_sequence(gr, base, items, n, b, stop, sizeof stop);
+	free(items);
 	const char *val = q->validate;
 	if (bad || n == 0) {
 		if (!bad)
@@ -283,8 +340,8 @@ static int job_wave(struct gitrepo *gr, struct vg_req *q, const char *base, stru
 	res->ok = 1;
 	snprintf(res->summary, sizeof res->summary,
 		 "Merge wave %d (%.200s) into %s in this order%s%.100s? It stops at the first conflict or "
-		 "failure.", q->wave, names.s, base, val ? ", validating after each with " : "",
-		 val ? val : "");
+		 "failure%s%.160s.", q->wave, names.s, base, val ? ", validating after each with " : "",
+		 val ? val : "", stop[0] ? ": " : "", stop);
 	sbuf_free(&names);
 	return 0;
 }
