@@ -34,6 +34,7 @@
 #define DASH_MIN_PANE_H 6
 #define DASH_LOG_MAX 1000       /* event log lines kept */
 #define DASH_MAX_TILES 64
+#define DASH_SCAN_MS 3000       /* changed files / overlaps refreshed at most this often */
 
 struct config_binding;
 
@@ -66,6 +67,12 @@ struct dash_tile {
 	int drawn_state; /* task state + attention the border shows (-1: none yet) */
 };
 
+/* A task's changes as the last background scan saw them (views_scan). */
+struct dash_scan {
+	int nfiles;    /* changed files, committed or not */
+	unsigned warn; /* SB_WARN_OVERLAP | SB_WARN_TERRITORY (sidebar.h) */
+};
+
 /* What a confirmation does when accepted. */
 enum confirm_kind { CONFIRM_NONE, CONFIRM_ACTION, CONFIRM_QUIT };
 
@@ -94,6 +101,11 @@ struct dash {
 	struct copymode *copy; /* per task */
 	unsigned char *bell;   /* per task: rang while not focused */
 	unsigned char *attn_seen; /* per task: attention already announced */
+	struct dash_scan *scan;   /* per task: changed files and warnings */
+	unsigned scan_job;        /* the scan under way (0: none) */
+	int scan_want;            /* a task changed state: scan again soon */
+	uint64_t last_scan;       /* when the last scan was asked for (ms) */
+	uint64_t scan_ms;         /* how long the last one took */
 	/* windows */
 	WINDOW *sidewin, *statwin, *viewwin;
 	struct screen_keys keys; /* the key reader (and its never-drawn window) */

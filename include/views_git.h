@@ -18,5 +18,12 @@ void views_changes(struct dash *d, int task);
 void views_merge_preview(struct dash *d, int i);
 /* The same for the current wave (action "merge-wave"). */
 void views_merge_wave_preview(struct dash *d);
+/* The sidebar's per-task figures, refreshed in the background: every task
+ * with a branch that is not merged or skipped gets its changed-file count
+ * (committed and uncommitted) and warnings (files another such task also
+ * changes, files outside its territory). Fills d->scan when the worker's
+ * answer arrives (by task id: a reload in between is harmless). Does
+ * nothing while a scan is under way. */
+void views_scan(struct dash *d);
 
 #endif

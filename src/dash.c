@@ -28,6 +28,7 @@
 #include "screen.h"
 #include "sidebar.h"
 #include "views.h"
+#include "views_git.h"
 
 /* ---- small helpers ---- */
 
@@ -154,6 +155,7 @@ int dash_replan(struct dash *d, struct plan *np, struct err *e)
 	int n = np->ntasks;
 	struct copymode *copy = xcalloc((size_t)n + 1, sizeof *copy);
 	unsigned char *bell = xcalloc((size_t)n + 1, 1), *seen = xcalloc((size_t)n + 1, 1);
+	struct dash_scan *scan = xcalloc((size_t)n + 1, sizeof *scan);
 	int sel = -1;
 	for (int j = 0; j < n; j++) {
 		int i = from[j];
@@ -162,12 +164,16 @@ int dash_replan(struct dash *d, struct plan *np, struct err *e)
 		copy[j] = d->copy[i];
 		bell[j] = d->bell[i];
 		seen[j] = d->attn_seen[i];
+		scan[j] = d->scan[i];
 		if (i == d->sel)
 			sel = j;
 	}
 	free(d->copy);
 	free(d->bell);
 	free(d->attn_seen);
+	free(d->scan);
+	d->scan = scan;
+	d->scan_want = 1;
 	d->copy = copy;
 	d->bell = bell;
 	d->attn_seen = seen;
@@ -409,6 +415,14 @@ static void notify(struct dash *d, const char *text)
 		waitpid(pid, NULL, 0);
 }
 
+/* Scans run at most every DASH_SCAN_MS, and take at most a tenth of the git
+ * worker's time on a big repository. */
+static uint64_t scan_interval(const struct dash *d)
+{
+	uint64_t t = 10 * d->scan_ms;
+	return t > DASH_SCAN_MS ? t : DASH_SCAN_MS;
+}
+
 static void on_event(struct dash *d, const struct runner_event *ev)
 {
 	const char *id = ev->task >= 0 && ev->task < d->p->ntasks ? d->p->tasks[ev->task].id : "";
@@ -416,6 +430,7 @@ static void on_event(struct dash *d, const struct runner_event *ev)
 	case RUNNER_EV_TASK:
 		if (*id)
 			mreport_event(&d->mr, id, ev->from, ev->to);
+		d->scan_want = 1;
 		dash_log(d, "%s: %s → %s%s%s%s", id, task_state_name(ev->from), task_state_name(ev->to),
 			 ev->text[0] ? " (" : "", ev->text, ev->text[0] ? ")" : "");
 		if (ev->text[0])
@@ -495,6 +510,12 @@ static void loop(struct dash *d)
 			if (timeout < 0 || t < timeout)
 				timeout = t;
 		}
+		if (d->scan_want && !d->scan_job) { /* changed files after a state change */
+			uint64_t due = d->last_scan + scan_interval(d);
+			int t = now >= due ? 0 : (int)(due - now);
+			if (timeout < 0 || t < timeout)
+				timeout = t;
+		}
 		if (orch_live(d->o) > 0) { /* elapsed times in the sidebar */
 			uint64_t due = d->last_tick + DASH_TICK_MS;
 			int t = now >= due ? 0 : (int)(due - now);
@@ -545,6 +566,11 @@ static void loop(struct dash *d)
 		if (orch_live(d->o) > 0 && now >= d->last_tick + DASH_TICK_MS) {
 			d->last_tick = now;
 			d->side_dirty = d->stat_dirty = 1;
+		}
+		if ((d->scan_want || orch_live(d->o) > 0) && !d->scan_job &&
+		    now >= d->last_scan + scan_interval(d)) {
+			d->scan_want = 0;
+			views_scan(d);
 		}
 		if (dash_anything_dirty(d) && now >= d->last_frame + DASH_FRAME_MS)
 			dash_draw(d);
@@ -598,6 +624,8 @@ int dash_run(struct plan *p, const char *repo, const struct dash_opts *o, struct
 	d->copy = xcalloc((size_t)p->ntasks + 1, sizeof *d->copy);
 	d->bell = xcalloc((size_t)p->ntasks + 1, 1);
 	d->attn_seen = xcalloc((size_t)p->ntasks + 1, 1);
+	d->scan = xcalloc((size_t)p->ntasks + 1, sizeof *d->scan);
+	d->scan_want = 1;
 	d->log = xcalloc(DASH_LOG_MAX, sizeof *d->log);
 	static const int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT }; /* the runner has SIGCHLD */
 	d->keys.paste_max = 16u << 20;
@@ -661,6 +689,7 @@ out:
 	free(d->copy);
 	free(d->bell);
 	free(d->attn_seen);
+	free(d->scan);
 	free(d->clip);
 	sbuf_free(&d->keys.paste);
 	action_keymap_free(&d->km);

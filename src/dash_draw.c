@@ -50,6 +50,8 @@ void dash_snapshot(struct dash *d, struct sidebar_task *t)
 		}
 		if (d->bell[i])
 			t[i].warn |= SB_WARN_BELL;
+		t[i].nfiles = d->scan[i].nfiles;
+		t[i].warn |= d->scan[i].warn;
 	}
 }
 

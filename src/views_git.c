@@ -13,6 +13,7 @@
 #include "gitrepo.h"
 #include "merge.h"
 #include "orch.h"
+#include "sidebar.h"
 #include "views.h"
 #include "vlines.h"
 
@@ -449,4 +450,107 @@ void views_merge_wave_preview(struct dash *d)
 	}
 	free(order);
 	submit(d, q, VIEW_MERGE, "wave merge preview", action_find("merge-wave"), -1);
+}
+
+/* ---- the sidebar's background scan ---- */
+
+struct vg_scan {
+	char **id; /* per request task */
+	struct dash_scan *s;
+	int n;
+	uint64_t ms; /* how long it took */
+};
+
+static void scan_free(void *p)
+{
+	struct vg_scan *sc = p;
+	for (int k = 0; k < sc->n; k++)
+		free(sc->id[k]);
+	free(sc->id);
+	free(sc->s);
+	free(sc);
+}
+
+static int scan_job(struct gitrepo *gr, void *arg, struct gw_ctx *c, void **result, struct err *e)
+{
+	(void)c;
+	struct vg_req *q = arg;
+	uint64_t t0 = util_now_ms();
+	char *base = NULL;
+	if (gitrepo_base(gr, q->base, &base, e) < 0)
+		return -1;
+	struct gitdiff_task *gt = xcalloc((size_t)q->n + 1, sizeof *gt);
+	int *idx = xcalloc((size_t)q->n + 1, sizeof *idx);
+	int m = 0;
+	for (int k = 0; k < q->n; k++) {
+		struct err e2 = { { 0 } };
+		if (gitdiff_task(gr, base, q->t[k].branch, q->t[k].worktree, q->t[k].territory, &gt[m],
+				 &e2) < 0)
+			continue;
+		gt[m].id = q->t[k].id;
+		idx[m++] = k;
+	}
+	gitdiff_overlaps(gt, m);
+	struct vg_scan *sc = xcalloc(1, sizeof *sc);
+	sc->id = xcalloc((size_t)m + 1, sizeof *sc->id);
+	sc->s = xcalloc((size_t)m + 1, sizeof *sc->s);
+	for (int k = 0; k < m; k++) {
+		sc->id[k] = xstrdup(q->t[idx[k]].id);
+		sc->s[k].nfiles = gt[k].nfiles;
+		sc->s[k].warn = (gt[k].noverlaps ? SB_WARN_OVERLAP : 0u) |
+				(gt[k].nviolations ? SB_WARN_TERRITORY : 0u);
+		gitdiff_task_free(&gt[k]);
+	}
+	sc->n = m;
+	free(gt);
+	free(idx);
+	free(base);
+	sc->ms = util_now_ms() - t0;
+	*result = sc;
+	return 0;
+}
+
+static void scan_done(void *ud, unsigned id, int rc, void **result, const struct err *e)
+{
+	(void)e;
+	struct dash *d = ud;
+	if (id != d->scan_job)
+		return;
+	d->scan_job = 0;
+	struct vg_scan *sc = *result;
+	if (rc < 0 || !sc)
+		return; /* no base (yet): nothing to show; the next state change tries again */
+	d->scan_ms = sc->ms;
+	for (int i = 0; i < d->p->ntasks; i++)
+		d->scan[i] = (struct dash_scan){ 0 };
+	for (int k = 0; k < sc->n; k++) {
+		int i = plan_find(d->p, sc->id[k]);
+		if (i >= 0)
+			d->scan[i] = sc->s[k];
+	}
+	d->side_dirty = 1;
+}
+
+void views_scan(struct dash *d)
+{
+	if (d->scan_job)
+		return;
+	struct vg_req *q = req_new(d, VG_CHANGES);
+	for (int i = 0; i < d->p->ntasks; i++) {
+		struct orch_task *ot = &d->o->t[i];
+		enum task_state s = ot->st;
+		if (!ot->branch || s == TASK_PENDING || s == TASK_READY || s == TASK_MERGED ||
+		    s == TASK_SKIPPED)
+			continue;
+		req_add(q, d, i);
+	}
+	d->last_scan = util_now_ms();
+	if (q->n == 0) {
+		for (int i = 0; i < d->p->ntasks; i++)
+			d->scan[i] = (struct dash_scan){ 0 };
+		d->side_dirty = 1;
+		req_free(q);
+		return;
+	}
+	d->scan_job = runner_git_job(d->r, scan_job, q, req_free, scan_free, scan_done, d);
 }

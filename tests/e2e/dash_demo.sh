@@ -24,6 +24,15 @@ d_keys y Enter
 d_expect_state "the answer reached the agent: args is done" "$R" args done 15
 d_expect_state "storage is done" "$R" storage done
 d_expect_state "build-docs (the flood) is done" "$R" build-docs done 20
+# the background scan: changed-file counts and the overlap warning in the sidebar
+ok=0
+for _ in $(seq 40); do
+	if d_cap | grep -q "◆ storage .*⚠ [0-9]*f " && d_cap | grep -q "◆ args .*⚠ [0-9]*f "; then ok=1; break; fi
+	sleep 0.25
+done
+if [ $ok = 1 ]; then t_ok "the sidebar counts changed files and flags storage and args overlapping"
+else t_fail "the sidebar counts changed files and flags storage and args overlapping" "$(d_cap)"; fi
+t_eq "build-docs overlaps nothing" "" "$(d_cap | grep "◆ build-docs .*⚠")"
 
 d_keys C-g z
 if d_wait_gone "build-docs ·" 5 && d_wait "args ·" 1; then t_ok "zoom shows one pane"; else t_fail "zoom shows one pane" "$(d_cap)"; fi
@@ -43,7 +52,12 @@ d_keys y
 d_expect_state "wave 1 merge: storage merged" "$R" storage merged 20
 d_expect_state "wave 1 merge: args conflicts" "$R" args conflict 20
 t_eq "the wave merge stopped there: build-docs not merged" done "$(d_state "$R" build-docs)"
-d_expect "the status line says where and why it stopped" "args: conflict with main in bin/todo, merge stopped (build-docs waits)"
+d_expect "the merge report opens by itself on the stop" "conflicting: bin/todo"
+t_has "the status line says it stopped" "wave 1 merge stopped: 1 merged, 1 with a problem" "$(d_cap | tail -n 1)"
+d_keys q
+d_keys e
+d_expect "the event log says where and why it stopped" "args: conflict with main in bin/todo, merge stopped (build-docs waits)"
+d_keys q
 d_keys a
 d_expect "a selects the conflicted task" "args: conflict"
 d_keys B
