@@ -996,13 +996,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 						kind = 4; /* saves the cursor and pen */
 				} else if (b == 'm' && t->csi_plain && !t->nohold && !t->sticky_slow) {
 					/* what came before goes first: the pen changes here */
-					int fast;
+					int fast = 0;
 					if (in_carry) {
 						fast = sgr_fast(t, t->carry, t->carry_len, buf + from, i + 1 - from);
 					} else {
 						feed_raw(t, buf + from, seq - from);
 						from = seq;
-						fast = sgr_fast(t, buf + seq, i + 1 - seq, "", 0);
+						/* again: a double-width line just fed makes
+						 * 0.1.4 clamp the cursor at the end of any CSI */
+						if (!t->sticky_slow)
+							fast = sgr_fast(t, buf + seq, i + 1 - seq, "", 0);
 					}
 					if (fast) { /* libvterm does not see it */
 						t->carry_len = 0;
