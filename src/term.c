@@ -75,6 +75,8 @@ struct term {
 	int irm;             /* insert mode (CSI 4 h) */
 	int lrmm;            /* left/right margin mode (CSI ? 69 h): 0.1.4
 			      * then wraps and moves oddly */
+	int decom;           /* origin mode (CSI ? 6 h): 0.1.4 then clamps the
+			      * cursor into the region at the end of every CSI */
 	int sticky_slow;     /* DECDWL/DECDHL lines or DECSCA seen */
 	int ph, ph_row, ph_col; /* a glyph ended at the right edge here: the
 				 * cursor may be at the pending wrap */
@@ -672,8 +674,9 @@ static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
  * glyph; a run of printable ASCII is written into the grid here instead,
  * when libvterm's state says it would put exactly those glyphs one after
  * the other on the cursor's row: GL is a US-ASCII set with no single shift
- * pending, insert mode is off, no double-width/height line and no DECSCA
- * was ever seen, and the cursor is not at the pending wrap. libvterm's
+ * pending, insert mode, origin mode and left/right margins are off, no
+ * double-width/height line and no DECSCA was ever seen, and the cursor is
+ * not at the pending wrap. libvterm's
  * cursor is then moved with CHA, and the last character of each piece is
  * left to libvterm, so that what it knows of the last glyph (REP,
  * combining marks that follow, the pending wrap) stays right. Verified
@@ -686,7 +689,7 @@ static int fast_ok(const struct term *t)
 	return 0;
 #endif
 	return t->gl >= 0 && t->g_ascii[t->gl] && !t->single_shift && t->irm == 0 &&
-	       t->lrmm == 0 && !t->sticky_slow;
+	       t->lrmm == 0 && t->decom == 0 && !t->sticky_slow;
 }
 
 /* buf[s, e) is a run of bytes 0x20-0x7e in ground state; *from is the
@@ -760,6 +763,7 @@ static void track_esc(struct term *t, unsigned char final)
 			t->g_ascii[k] = 1;
 		t->single_shift = 0;
 		t->irm = 0;
+		t->decom = 0;
 		break;
 	case 'n':
 		t->gl = 2;
@@ -795,7 +799,7 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 	if (!a || an + bn > sizeof tmp) {
 		/* not all at hand: assume the worst */
 		if (final == 'h')
-			t->irm = t->lrmm = -1;
+			t->irm = t->lrmm = t->decom = -1;
 		else if (final == 'q')
 			t->sticky_slow = 1;
 		return final == 'h';
@@ -844,6 +848,8 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 			t->irm = final == 'h';
 		else if (leader == '?' && vals[k] == 69)
 			t->lrmm = final == 'h';
+		else if (leader == '?' && vals[k] == 6)
+			t->decom = final == 'h';
 		else if (leader == '?' && final == 'h' && (vals[k] == 1048 || vals[k] == 1049))
 			saves = 1;
 	}
@@ -994,7 +1000,8 @@ void term_feed(struct term *t, const char *buf, size_t len)
 						r = track_csi(t, buf + seq, i + 1 - seq, "", 0, b);
 					if (r && t->vt_pen_stale)
 						kind = 4; /* saves the cursor and pen */
-				} else if (b == 'm' && t->csi_plain && !t->nohold && !t->sticky_slow) {
+				} else if (b == 'm' && t->csi_plain && !t->nohold && !t->sticky_slow &&
+					   t->decom == 0) {
 					/* what came before goes first: the pen changes here */
 					int fast = 0;
 					if (in_carry) {

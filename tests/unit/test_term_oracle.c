@@ -164,6 +164,10 @@ static const struct stream hand[] = {
 	  CSI ";1;;4m" "x" CSI "38;5m" "y" CSI "38;2;1;2m" "z" CSI "48;5;300m" "w" CSI "0;38;5;255;48;5;0m" "v"
 	  CSI "21m" "u" CSI "11;19m" "t" CSI "10;23;25;27;29m" "s" CSI "97;107m" "r" },
 	{ "sgr after a double-height line", 2, 7, "8hf" E "#3" CSI "1m" "\r\nab" E "#6" "cdef" CSI "0m" },
+	{ "sgr in origin mode past the margin", 6, 24,
+	  CSI "?6h" CSI ";5s" "m" CSI "?69h" "9CKC" CSI "m" "x" CSI "3;4r" "abcdefghijklmnop" CSI "1m" "y" },
+	{ "fast origin mode below the region", 8, 20,
+	  CSI "6;8H" CSI "2;4r" CSI "?6h" CSI "?6l" CSI "7;1H" "abcdefghij" CSI "?6h" CSI "?6l" "klmnopq" },
 	{ "sgr c0 inside", 3, 30, CSI "1\b;31m" "xy" CSI "0\r;42m" "zw" },
 	{ "sgr many params", 3, 30, CSI "1;3;4;7;9;11;38;2;9;8;7;48;2;1;2;3m" "x" E "7" CSI "m" E "8" "y" },
 	{ "fast no autowrap", 3, 10, CSI "?7l" "0123456789ABCDEFGHIJ" "\r\nabcdefghijklmnop" CSI "?7h" "\r\nxyz" },
