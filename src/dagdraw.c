@@ -112,13 +112,16 @@ static void lay_free(struct lay *l)
 /* ---- ordering within a layer (barycentre sweeps) ---- */
 
 static const double *sort_key;
-static const int *sort_pos;
+static const int *sort_pos, *sort_crit;
 
+/* By key; ties: the critical path first (it runs straight), then as now. */
 static int cmp_key(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	if (sort_key[x] != sort_key[y])
 		return sort_key[x] < sort_key[y] ? -1 : 1;
+	if (sort_crit[x] != sort_crit[y])
+		return sort_crit[y] - sort_crit[x];
 	return sort_pos[x] - sort_pos[y];
 }
 
@@ -145,6 +148,7 @@ static void sweep_layer(struct lay *l, int L, int down, double *key, double *cnt
 		key[it[k]] = cnt[it[k]] > 0 ? key[it[k]] / cnt[it[k]] : l->ipos[it[k]];
 	sort_key = key;
 	sort_pos = l->ipos;
+	sort_crit = l->icrit;
 	qsort(it, (size_t)m, sizeof *it, cmp_key);
 	for (int k = 0; k < m; k++)
 		l->ipos[it[k]] = k;

@@ -52,7 +52,7 @@ static void check_drawing(int n, const int (*edges)[2], int nedges, const char *
 	struct dag g;
 	build(&g, n, edges, nedges);
 	struct dagdraw dd;
-	struct err e = { 0 };
+	struct err e = { { 0 } };
 	assert_int_equal(dagdraw_build(&dd, &g, letters, NULL, NULL, 0, &e), 0);
 	char *got = draw_text(&dd);
 	if (strcmp(got, want))
@@ -183,7 +183,7 @@ static void test_cycle_refused(void **s)
 	dag_init(&g, 2, deps, nd);
 	assert_int_equal(dag_layer(&g), -1);
 	struct dagdraw dd;
-	struct err er = { 0 };
+	struct err er = { { 0 } };
 	assert_int_equal(dagdraw_build(&dd, &g, letters, NULL, NULL, 0, &er), -1);
 	assert_non_null(strstr(er.msg, "cycle"));
 	dag_free(&g);
