@@ -6,8 +6,9 @@
  *
  * Layout: edges that skip waves pass through the skipped columns on a row
  * of their own (a "dummy" slot), so they never cross a label; tasks are
- * ordered within a wave by barycentre sweeps; in each gap every edge has
- * its own vertical track, and the tracks are ordered to reduce crossings.
+ * ordered within a wave by barycentre sweeps (tasks joined to nothing go
+ * last); in each gap an edge has a vertical track of its own wherever its
+ * rows overlap another's, the tracks ordered to reduce crossings.
  * Consecutive waves use rows of opposite parity, so a row in a gap carries
  * either one task's outgoing line or one task's incoming line, never both:
  * ┬ ┴ ┐ ┘ ┌ └ are always fan-outs and fan-ins, and ┼ is always a crossing. */

@@ -154,6 +154,30 @@ static void sweep_layer(struct lay *l, int L, int down, double *key, double *cnt
 		l->ipos[it[k]] = k;
 }
 
+/* Moves the tasks joined to nothing to the end of their column (in plan
+ * order), out of the way of the lines. */
+static void sink_isolated(struct lay *l)
+{
+	unsigned char *linked = xcalloc((size_t)l->nitems + 1, 1);
+	for (int s = 0; s < l->nsegs; s++)
+		linked[l->sfrom[s]] = linked[l->sto[s]] = 1;
+	int *tmp = xmalloc(((size_t)l->nitems + 1) * sizeof *tmp);
+	for (int L = 1; L <= l->nw; L++) {
+		int *it = l->layer_items + l->layer_start[L];
+		int m = l->layer_start[L + 1] - l->layer_start[L], k = 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < m; i++)
+				if (linked[it[i]] == !pass)
+					tmp[k++] = it[i];
+		for (int i = 0; i < m; i++) {
+			it[i] = tmp[i];
+			l->ipos[it[i]] = i;
+		}
+	}
+	free(tmp);
+	free(linked);
+}
+
 /* ---- rows ---- */
 
 /* Columns alternate row parity so a gap row holds either an outgoing or an
@@ -236,6 +260,40 @@ static void order_tracks(const struct lay *l, int *segs, int m)
 		if (!changed)
 			break;
 	}
+}
+
+/* Gives the m ordered segments their columns: a segment goes right of
+ * every earlier one whose rows overlap its own (so their order, and the
+ * crossings counted for it, hold) and may share a column with those whose
+ * rows do not. Returns the number of columns. */
+static int pack_tracks(struct lay *l, const int *segs, int m)
+{
+	int ncol = 0;
+	for (int i = 0; i < m; i++) {
+		int e = segs[i];
+		int ea = l->irow[l->sfrom[e]], eb = l->irow[l->sto[e]];
+		if (ea > eb) {
+			int t = ea;
+			ea = eb;
+			eb = t;
+		}
+		int col = 0;
+		for (int j = 0; j < i; j++) {
+			int f = segs[j];
+			int fa = l->irow[l->sfrom[f]], fb = l->irow[l->sto[f]];
+			if (fa > fb) {
+				int t = fa;
+				fa = fb;
+				fb = t;
+			}
+			if (fa <= eb && ea <= fb && l->strack[f] + 1 > col)
+				col = l->strack[f] + 1;
+		}
+		l->strack[e] = col;
+		if (col + 1 > ncol)
+			ncol = col + 1;
+	}
+	return ncol;
 }
 
 /* ---- drawing ---- */
@@ -347,6 +405,7 @@ int dagdraw_build(struct dagdraw *dd, const struct dag *g, const char *const *id
 		sweep_layer(&l, L, 1, key, cnt);
 	free(key);
 	free(cnt);
+	sink_isolated(&l);
 	assign_rows(&l);
 
 	/* columns: widths and gap track counts */
@@ -372,10 +431,9 @@ int dagdraw_build(struct dagdraw *dd, const struct dag *g, const char *const *id
 		for (int s = 0; s < l.nsegs; s++)
 			if (l.ilayer[l.sfrom[s]] == L)
 				segs[nseg_sorted++] = s;
-		ntr[L] = nseg_sorted - gap_start[L];
-		order_tracks(&l, segs + gap_start[L], ntr[L]);
-		for (int k = 0; k < ntr[L]; k++)
-			l.strack[segs[gap_start[L] + k]] = k;
+		int m = nseg_sorted - gap_start[L];
+		order_tracks(&l, segs + gap_start[L], m);
+		ntr[L] = pack_tracks(&l, segs + gap_start[L], m);
 	}
 	int x = 0;
 	for (int L = 1; L <= l.nw; L++) {

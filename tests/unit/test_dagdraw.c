@@ -105,13 +105,14 @@ static void test_two_chains(void **s)
 {
 	(void)s;
 	const int e[][2] = { { 1, 0 }, { 2, 1 }, { 4, 3 }, { 5, 4 } };
+	/* (the two chains' tracks share a column: their rows do not overlap) */
 	check_drawing(6, e, 4,
-		      "wave 1       wave 2       wave 3\n"
+		      "wave 1      wave 2      wave 3\n"
 		      "\n"
-		      "· a ────┐            ┌──▶ · c\n"
-		      "        └──▶ · b ────┘\n"
-		      "· d ─────┐            ┌─▶ · f\n"
-		      "         └─▶ · e ─────┘\n");
+		      "· a ────┐           ┌─▶ · c\n"
+		      "        └─▶ · b ────┘\n"
+		      "· d ────┐           ┌─▶ · f\n"
+		      "        └─▶ · e ────┘\n");
 }
 
 static void test_single_and_roles(void **s)
