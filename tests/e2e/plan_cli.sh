@@ -35,14 +35,14 @@ fi
 # the drawing: a column per wave, edges into each task, the critical path
 out=$("$SHOAL" dag "$EX/auth-sprint.json"); rc=$?
 t_eq "dag draws the graph" 0 "$rc"
-t_eq "dag: the drawing" "wave 1              wave 2            wave 3        wave 4
+t_eq "dag: the drawing" "wave 1             wave 2           wave 3        wave 4
 
 · user-model ─┬┐
-              │└──▶ · hashing ─┐
-· config ─────┼─┐              └─┬┬─▶ · tests ─┐
-              └─┼─▶ · login ────┬┘│            └┬─▶ · release-notes
-                │               └─┼─▶ · docs ───┘
-                └─▶ · tokens ─────┘
+              │└─▶ · hashing ─┐
+· config ─────┼┐              └┬┬─▶ · tests ─┐
+              └┼─▶ · login ───┬┘│            └┬─▶ · release-notes
+               │              └─┼─▶ · docs ───┘
+               └─▶ · tokens ────┘
 
 critical path (4 tasks): user-model -> hashing -> tests -> release-notes" "$out"
 out=$("$SHOAL" dag "$EX/beads.json")
