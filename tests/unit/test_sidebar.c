@@ -169,7 +169,7 @@ static void test_dag_view(void **s)
 	assert_string_equal(vl[0].text, "auth-sprint: 6 tasks in 3 waves");
 	assert_string_equal(vl[1].text, "★ critical path (3): user-model → hashing → e2e");
 	/* the drawing (dagdraw), in runs coloured by role */
-	assert_string_equal(vl[3].text, "wave 1              wave 2          wave 3");
+	assert_string_equal(vl[3].text, "wave 1             wave 2          wave 3");
 	assert_int_equal(vl[3].runs[0].role, TH_WAVE);
 	assert_string_equal(vl[5].text, "✓ user-model ─┬┐");
 	assert_int_equal(vl[5].nruns, 5);
@@ -177,11 +177,11 @@ static void test_dag_view(void **s)
 	assert_int_equal(vl[5].runs[0].role, TH_ST_MERGED);
 	assert_int_equal(vl[5].runs[2].role, TH_CRITICAL); /* user-model is on the path */
 	assert_int_equal(vl[5].runs[4].role, TH_CRITICAL); /* so is its line to hashing */
-	assert_string_equal(vl[6].text, "              │└──▶ ● hashing ─┐");
-	assert_string_equal(vl[7].text, "✓ config ─────┼─┐              └┬─▶ · e2e");
+	assert_string_equal(vl[6].text, "              │└─▶ ● hashing ─┐");
+	assert_string_equal(vl[7].text, "✓ config ─────┼┐              └┬─▶ · e2e");
 	assert_int_equal(vl[7].runs[2].role, theme_state_role(TASK_MERGED));
 	assert_int_equal(vl[7].runs[4].role, TH_DIM); /* config -> tokens is not critical */
-	assert_string_equal(vl[10].text, "                └─▶ · tokens");
+	assert_string_equal(vl[10].text, "               └─▶ · tokens");
 	/* the per-task lines under it */
 	assert_string_equal(vl[12].text, "WAVE 1");
 	assert_string_equal(vl[13].text,
