@@ -725,13 +725,14 @@ static void draw(struct dash *d)
 	if (d->confirm)
 		draw_confirm(d);
 	/* the cursor: in the focused pane */
-	int show = 0;
+	int show = 0, style = 0;
 	int k = tile_of(d, d->sel);
 	if (k >= 0 && !d->sidebar_focus && d->view == VIEW_NONE && !d->confirm) {
 		struct dash_tile *t = &d->tiles[k];
 		struct term *tm = runner_term(d->r, t->task);
 		struct grid *g = term_grid(tm);
 		struct rect in = t->geom.inner;
+		style = term_cursor_style(tm);
 		int y, x;
 		if (d->copy[t->task].active) {
 			y = copy_cursor_row(&d->copy[t->task], g);
@@ -755,6 +756,8 @@ static void draw(struct dash *d)
 		d->cursor_shown = show;
 	}
 	doupdate();
+	if (show) /* the focused agent's cursor shape (DECSCUSR), forwarded */
+		screen_cursor_style(style);
 	d->dirty_all = d->side_dirty = d->stat_dirty = 0;
 	d->last_frame = util_now_ms();
 }

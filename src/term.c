@@ -1,6 +1,6 @@
 /* term — libvterm 0.1.4's VTermState driving our grid (include/term.h):
  * the state callbacks, soft-wrap tracking for reflow, the feed pre-scanner
- * (carry buffer, APC/PM/SOS dropping), resize with the cursor guard, the
+ * (carry buffer, APC/PM/SOS dropping, dim and conceal from SGRs), resize with the cursor guard, the
  * output buffer, and key / mouse / paste / focus encoding. The only file
  * that includes vterm.h. */
 #include "term.h"
@@ -58,6 +58,10 @@ struct term {
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
 	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
 	int protect;         /* the grid pen's DECSCA protection, mirrored */
+	unsigned sgr_extra;  /* GRID_ATTR_DIM / _CONCEAL: SGRs 0.1.4 does not know */
+	unsigned sgr_next;   /* what the SGR being fed leaves of them */
+	int ready;           /* term_new's reset is over */
+	int shape_seen;      /* the child set the cursor shape or blink */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
 	size_t carry_len, carry_cap;
 
@@ -174,6 +178,7 @@ static int cb_initpen(void *user)
 	struct grid_pen p = { 0 };
 	grid_set_pen(t->g, &p);
 	t->protect = 0;
+	t->sgr_extra = 0;
 	return 1;
 }
 
@@ -254,10 +259,12 @@ static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 		break;
 	case VTERM_PROP_CURSORBLINK:
 		t->cur.blink = val->boolean;
+		t->shape_seen |= t->ready;
 		grid_set_cursor(t->g, &t->cur);
 		break;
 	case VTERM_PROP_CURSORSHAPE:
 		t->cur.shape = val->number;
+		t->shape_seen |= t->ready;
 		grid_set_cursor(t->g, &t->cur);
 		break;
 	case VTERM_PROP_ALTSCREEN:
@@ -400,6 +407,7 @@ struct term *term_new(int rows, int cols, int scrollback_lines)
 	vterm_state_set_unrecognised_fallbacks(t->st, &fallbacks, t);
 	vterm_output_set_callback(t->vt, cb_output, t);
 	vterm_state_reset(t->st, 1);
+	t->ready = 1;
 	grid_damage_all(t->g);
 	return t;
 }
@@ -466,6 +474,65 @@ static size_t utf8_tail(const char *p, size_t n, int *need)
 	return 0;
 }
 
+/* What an SGR sequence (the bytes p1 then p2: ESC [ params m) leaves of
+ * dim and conceal, starting from cur. Walks the arguments the way 0.1.4's
+ * pen.c does: an argument's ':' subparameters go with it, and 38/48/58
+ * take their colour arguments along (5;n or 2;r;g;b), so neither reads as
+ * a 2 or an 8; an empty argument is 0 (reset). */
+static unsigned sgr_eval(unsigned cur, const char *p1, size_t n1, const char *p2, size_t n2)
+{
+	long val[TERM_CSI_MAX_SEPS + 2];
+	unsigned char more[TERM_CSI_MAX_SEPS + 2];
+	int argc = 0, started = 0;
+	long v = -1;
+	for (size_t k = 0; k < n1 + n2; k++) {
+		unsigned char b = (unsigned char)(k < n1 ? p1[k] : p2[k - n1]);
+		if (!started) {
+			started = b == '[';
+			continue;
+		}
+		if (b >= '0' && b <= '9') {
+			if (v < 0)
+				v = 0;
+			if (v < 100000)
+				v = v * 10 + (b - '0');
+		} else if (b == ';' || b == ':' || (b >= 0x40 && b <= 0x7e)) {
+			if (argc < (int)ARRAY_LEN(val)) {
+				val[argc] = v;
+				more[argc] = b == ':';
+				argc++;
+			}
+			v = -1;
+			if (b >= 0x40)
+				break;
+		}
+	}
+	for (int a = 0; a < argc;) {
+		switch (val[a]) {
+		case -1:
+		case 0: cur = 0; break;
+		case 2: cur |= GRID_ATTR_DIM; break;
+		case 22: cur &= ~GRID_ATTR_DIM; break;
+		case 8: cur |= GRID_ATTR_CONCEAL; break;
+		case 28: cur &= ~GRID_ATTR_CONCEAL; break;
+		case 38:
+		case 48:
+		case 58:
+			if (a + 1 < argc) {
+				int rest = argc - a - 2;
+				a += 1 + (val[a + 1] == 2 ? (rest < 3 ? rest : 3) : val[a + 1] == 5 ? (rest > 0) : 0);
+			}
+			break;
+		default: break;
+		}
+		int m;
+		do
+			m = more[a++];
+		while (m && a < argc);
+	}
+	return cur;
+}
+
 /* Feeds a complete sequence sp[0..sn) that needs care: REP (CSI n b) hangs
  * 0.1.4 when the last glyph had width 0 (or none since reset), DECALN
  * (ESC # 8) puts glyphs without changing what REP would repeat, and ED 3
@@ -473,6 +540,14 @@ static size_t utf8_tail(const char *p, size_t n, int *need)
  * ignores. */
 static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
 {
+	if (kind == 4) { /* an SGR changing dim or conceal: from here on */
+		feed_raw(t, sp, sn);
+		struct grid_pen pen = *grid_pen(t->g);
+		pen.attrs = (uint16_t)((pen.attrs & ~(GRID_ATTR_DIM | GRID_ATTR_CONCEAL)) | t->sgr_next);
+		grid_set_pen(t->g, &pen);
+		t->sgr_extra = t->sgr_next;
+		return;
+	}
 	if (kind == 3) {
 		feed_raw(t, sp, sn);
 		grid_sb_clear(t->g);
@@ -496,7 +571,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)buf[i];
 		int done = 0; /* the sequence ended with this byte */
-		int kind = 0; /* 1: REP, 2: DECALN */
+		int kind = 0; /* 1: REP, 2: DECALN, 3: ED 3, 4: SGR */
 		switch (t->sc) {
 		case SC_GROUND: {
 			const char *e = memchr(buf + i, 0x1b, len - i);
@@ -583,6 +658,8 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				done = 1;
 				if (b == 'b' && t->csi_plain)
 					kind = 1;
+				else if (b == 'm' && t->csi_plain)
+					kind = 4;
 				else if (b == 'J' && t->csi_plain && t->csi_nsep == 0 && t->csi_val == 3)
 					kind = 3;
 			} else if (b == 0x1b)
@@ -689,6 +766,12 @@ void term_feed(struct term *t, const char *buf, size_t len)
 		}
 		if (done) {
 			t->sc = SC_GROUND;
+			if (kind == 4) { /* SGR: special only when dim or conceal change */
+				t->sgr_next = in_carry ? sgr_eval(t->sgr_extra, t->carry, t->carry_len, buf + from, i + 1 - from)
+						       : sgr_eval(t->sgr_extra, buf + seq, i + 1 - seq, NULL, 0);
+				if (t->sgr_next == t->sgr_extra)
+					kind = 0;
+			}
 			if (kind && !t->nohold) {
 				if (in_carry) {
 					carry_add(t, buf + from, i + 1 - from);
@@ -1036,6 +1119,14 @@ int term_bell(struct term *t)
 }
 
 int term_altscreen(const struct term *t) { return t->alt; }
+
+int term_cursor_style(const struct term *t)
+{
+	if (!t->shape_seen)
+		return 0;
+	int base = t->cur.shape == GRID_CURSOR_UNDERLINE ? 3 : t->cur.shape == GRID_CURSOR_BAR ? 5 : 1;
+	return t->cur.blink ? base : base + 1;
+}
 
 void term_set_osc_handler(struct term *t, term_osc_fn *fn, void *user)
 {
