@@ -1,8 +1,8 @@
 /* test_render — grid cells to curses: characters, wide and combining
  * characters and the width guard, attributes (strike fallback, dim,
  * conceal), colours and pairs, rows drawn at the right columns, borders
- * with titles. Uses a real
- * term for the cells and a real curses screen writing to /dev/null. */
+ * with titles. Uses a real term for the cells and a real curses screen
+ * writing to /dev/null. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
