@@ -47,6 +47,9 @@ void sbuf_free(struct sbuf *b);
 
 /* Reads a whole file; returns NULL and fills e on failure. */
 char *util_read_file(const char *path, size_t *len, struct err *e);
+/* A small file (a ref, a gitdir pointer) with trailing newlines removed;
+ * NULL when it cannot be read. */
+char *util_read_trimmed(const char *path);
 /* Monotonic time in milliseconds / nanoseconds. */
 uint64_t util_now_ms(void);
 uint64_t util_now_ns(void);

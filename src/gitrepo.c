@@ -290,18 +290,6 @@ static int validation_in_use(const char *s)
 	return live;
 }
 
-/* Reads a small file into a string with trailing newlines removed. */
-static char *read_trim(const char *path)
-{
-	size_t n = 0;
-	char *s = util_read_file(path, &n, NULL);
-	if (!s)
-		return NULL;
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = 0;
-	return s;
-}
-
 int gitrepo_sweep(struct gitrepo *r)
 {
 	char *wts = xasprintf("%s/worktrees", r->gitdir);
@@ -385,7 +373,7 @@ int gitrepo_filters_needed(struct gitrepo *r, const git_oid *tip)
 char *gitrepo_branch_holder(struct gitrepo *r, const char *refname)
 {
 	char *p = xasprintf("%s/HEAD", r->gitdir);
-	char *head = read_trim(p);
+	char *head = util_read_trimmed(p);
 	free(p);
 	char *want = xasprintf("ref: %s", refname);
 	char *holder = NULL;
@@ -400,10 +388,10 @@ char *gitrepo_branch_holder(struct gitrepo *r, const char *refname)
 			if (de->d_name[0] == '.')
 				continue;
 			char *hp = xasprintf("%s/%s/HEAD", wts, de->d_name);
-			char *h = read_trim(hp);
+			char *h = util_read_trimmed(hp);
 			if (h && !strcmp(h, want)) {
 				char *gp = xasprintf("%s/%s/gitdir", wts, de->d_name);
-				char *g = read_trim(gp);
+				char *g = util_read_trimmed(gp);
 				if (g) {
 					size_t n = strlen(g);
 					if (n > 5 && !strcmp(g + n - 5, "/.git"))
@@ -774,7 +762,7 @@ static void recover_adds(struct gitrepo *r)
 			continue;
 		id += 7;
 		char *ip = xasprintf("%s/%s", r->shoal, de->d_name);
-		char *text = read_trim(ip);
+		char *text = util_read_trimmed(ip);
 		char *name = text, *branch = text ? strchr(text, '\n') : NULL;
 		char *created = branch ? strchr(branch + 1, '\n') : NULL;
 		if (branch && created && gitrepo_id_valid(id)) {
@@ -849,7 +837,7 @@ static void drop_own_locks(struct gitrepo *r, const char *ref, const char *new_h
 			   const struct stat *jst)
 {
 	char *rl = xasprintf("%s/%s.lock", r->gitdir, ref);
-	char *c = read_trim(rl);
+	char *c = util_read_trimmed(rl);
 	if (c && !strcmp(c, new_hex))
 		unlink(rl);
 	free(c);
@@ -872,7 +860,7 @@ static int recover_journal(struct gitrepo *r, struct err *e)
 {
 	char *p = journal_path(r);
 	struct stat jst;
-	char *text = lstat(p, &jst) == 0 ? read_trim(p) : NULL;
+	char *text = lstat(p, &jst) == 0 ? util_read_trimmed(p) : NULL;
 	free(p);
 	if (!text)
 		return 0;
@@ -926,7 +914,7 @@ static void recover_validation(struct gitrepo *r)
 			if (de->d_name[0] == '.')
 				continue;
 			char *gp = xasprintf("%s/%s/gitdir", wts, de->d_name);
-			char *g = read_trim(gp);
+			char *g = util_read_trimmed(gp);
 			if (g && !strncmp(g, vdir, strlen(vdir)) &&
 			    !validation_in_use(g + strlen(vdir))) {
 				char *admin = xasprintf("%s/%s", wts, de->d_name);

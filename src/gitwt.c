@@ -10,17 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *read_trim(const char *path)
-{
-	size_t n = 0;
-	char *s = util_read_file(path, &n, NULL);
-	if (!s)
-		return NULL;
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = 0;
-	return s;
-}
-
 static int cmp_info(const void *a, const void *b)
 {
 	const struct gitwt_info *x = a, *y = b;
@@ -40,7 +29,7 @@ static void fill_info(struct gitrepo *r, const git_oid *base_oid, int detail,
 		      struct gitwt_info *w, const char *admin)
 {
 	char *p = xasprintf("%s/HEAD", admin);
-	char *head = read_trim(p);
+	char *head = util_read_trimmed(p);
 	free(p);
 	git_oid oid;
 	int have = 0;
@@ -56,7 +45,7 @@ static void fill_info(struct gitrepo *r, const git_oid *base_oid, int detail,
 	p = xasprintf("%s/locked", admin);
 	if (gitrepo_exists(p)) {
 		w->locked = 1;
-		w->lock_reason = read_trim(p);
+		w->lock_reason = util_read_trimmed(p);
 	}
 	free(p);
 	w->stale = !gitrepo_exists(w->path);
@@ -108,7 +97,7 @@ static int list_impl(struct gitrepo *r, const char *base, int detail, struct git
 				continue;
 			char *admin = xasprintf("%s/%s", wts, de->d_name);
 			char *gp = xasprintf("%s/gitdir", admin);
-			char *g = read_trim(gp);
+			char *g = util_read_trimmed(gp);
 			free(gp);
 			if (g) {
 				size_t gl = strlen(g);

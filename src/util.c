@@ -197,6 +197,17 @@ char *util_read_file(const char *path, size_t *len, struct err *e)
 	return sbuf_steal(&b);
 }
 
+char *util_read_trimmed(const char *path)
+{
+	size_t n = 0;
+	char *s = util_read_file(path, &n, NULL);
+	if (!s)
+		return NULL;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = 0;
+	return s;
+}
+
 uint64_t util_now_ns(void)
 {
 	struct timespec ts;

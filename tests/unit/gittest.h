@@ -121,6 +121,33 @@ static void gt_teardown(void)
 	gt_free_all();
 }
 
+/* cmocka per-test fixtures: a fresh repository for each test. */
+__attribute__((unused)) static int gt_fixture_setup(void **st)
+{
+	(void)st;
+	gt_setup();
+	return 0;
+}
+
+__attribute__((unused)) static int gt_fixture_teardown(void **st)
+{
+	(void)st;
+	gt_teardown();
+	return 0;
+}
+
+#ifdef SHOAL_GITREPO_H
+/* The test repository opened with shoal's gitrepo (fails the test if not). */
+__attribute__((unused)) static struct gitrepo *gt_open(void)
+{
+	struct err e = { { 0 } };
+	struct gitrepo *r = gitrepo_open(gt_repo, &e);
+	if (!r)
+		fail_msg("open: %s", e.msg);
+	return r;
+}
+#endif
+
 /* Commits a file change on a branch via a temporary CLI worktree-free
  * route: git hash-object + commit-tree, so no checkout is involved. The
  * branch is created from `from` when missing. */

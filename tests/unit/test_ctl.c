@@ -18,22 +18,9 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "ctl.h"
-
-static char *tmpdir(void)
-{
-	char tpl[] = "/tmp/shoal-test-ctl.XXXXXX";
-	char *d = mkdtemp(tpl);
-	assert_non_null(d);
-	return xstrdup(d);
-}
-
-static void rm_rf(const char *d)
-{
-	char *cmd = xasprintf("rm -rf '%s'", d);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
 
 static void test_parse(void **st)
 {
@@ -217,16 +204,16 @@ static void exercise(const char *dir)
 static void test_server_client(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("ctl");
 	exercise(d);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
 static void test_long_path(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("ctl");
 	/* A .shoal directory whose socket path is far over sun_path's 108. */
 	struct sbuf p = { 0 };
 	sbuf_adds(&p, d);
@@ -249,14 +236,14 @@ static void test_long_path(void **st)
 	srv_stop(&v);
 	free(sock);
 	sbuf_free(&p);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
 static void test_not_running(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("ctl");
 	struct ctl_reply rep;
 	struct err e;
 	struct ctl_req ping = { .cmd = CTL_PING };
@@ -291,7 +278,7 @@ static void test_not_running(void **st)
 	assert_non_null(strstr(e.msg, "exists and is not a socket; not replacing it"));
 	assert_int_equal(access(sock, F_OK), 0);
 	free(sock);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -323,7 +310,7 @@ static char *raw(const char *dir, const char *bytes, size_t n, int shut)
 static void test_raw_protocol(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("ctl");
 	struct srv v;
 	srv_start(&v, d);
 	char *r = raw(d, "garbage\n", 8, 0);
@@ -349,14 +336,14 @@ static void test_raw_protocol(void **st)
 	free(blob);
 	srv_stop(&v);
 	assert_string_equal(v.log, "mark b failed;");
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
 static void test_idle_clients(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("ctl");
 	struct srv v;
 	srv_start(&v, d);
 	/* Clients that connect and never finish a line: the oldest are dropped
@@ -386,7 +373,7 @@ static void test_idle_clients(void **st)
 	srv_stop(&v);
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		close(fds[i]);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 

@@ -13,34 +13,11 @@
 #include <poll.h>
 #include <sys/stat.h>
 
-#include "gittest.h"
 #include "gitrepo.h"
+#include "gittest.h"
 #include "gitworker.h"
 #include "gitwt.h"
 #include "merge.h"
-
-static int setup(void **st)
-{
-	(void)st;
-	gt_setup();
-	return 0;
-}
-
-static int teardown(void **st)
-{
-	(void)st;
-	gt_teardown();
-	return 0;
-}
-
-static struct gitrepo *open_repo(void)
-{
-	struct err e = { { 0 } };
-	struct gitrepo *r = gitrepo_open(gt_repo, &e);
-	if (!r)
-		fail_msg("open: %s", e.msg);
-	return r;
-}
 
 /* Commits in the main worktree with the CLI (keeps it clean). */
 static void main_commit(const char *path, const char *content)
@@ -92,7 +69,7 @@ static void test_preview_kinds(void **st)
 			       gt_repo),
 			 0);
 	char *before = gt_rev("main");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_preview p;
 	assert_int_equal(merge_preview(r, "main", "ff", &p, &e), 0);
 	assert_int_equal(p.kind, MERGE_FASTFORWARD);
@@ -174,7 +151,7 @@ static void test_ff_and_clean_merge(void **st)
 	(void)st;
 	struct err e = { { 0 } };
 	gt_commit_file("ff", "main", "src/new.c", "new\n");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_opts o = { .id = "ff", .validate = "test -f src/new.c && echo validated-ff" };
 	struct merge_result res;
 	char *ff = gt_rev("ff");
@@ -237,7 +214,7 @@ static void test_base_not_checked_out(void **st)
 	gt_commit_file("release", "release", "docs/rel.md", "rel\n");
 	assert_int_equal(gt_sh("echo local >>'%s/README'", gt_repo), 0);
 	char *old = gt_rev("release"), *mainb = gt_rev("main");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_opts o = { .id = "fix", .validate = "test -f src/fix.c && test -f docs/rel.md" };
 	struct merge_result res;
 	assert_int_equal(merge_task(r, "release", "rel/fix", &o, &res, &e), 0);
@@ -267,7 +244,7 @@ static void test_dirty_main_refused(void **st)
 	char *before = gt_rev("main");
 	assert_int_equal(gt_sh("echo local-edit >>'%s/README'", gt_repo), 0);
 	char *objs = gt_out("find '%s/.git/objects' -type f | wc -l", gt_repo);
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_opts o = { .id = "t", .validate = "true" };
 	struct merge_result res;
 	assert_int_equal(merge_task(r, "main", "t", &o, &res, &e), -1);
@@ -322,7 +299,7 @@ static void test_validation_failure(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/v", "v", NULL, NULL, &ar, &e), 0);
 	gitwt_add_result_free(&ar);
@@ -359,7 +336,7 @@ static void test_base_moved_during_validation(void **st)
 	struct err e = { { 0 } };
 	gt_commit_file("t", "main", "src/b.c", "b\n");
 	main_commit("docs/guide.md", "ours\n");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	char *cmd = gt_fmt("cd '%s' && " GIT " commit -q --allow-empty -m moved-meanwhile", gt_repo);
 	struct merge_opts o = { .id = "t", .validate = cmd };
 	struct merge_result res;
@@ -387,7 +364,7 @@ static void test_wave_in_order_with_conflict(void **st)
 	gt_commit_file("w/d", "main", "d.txt", "d\n");
 	main_commit("docs/guide.md", "ours\n");
 	char *before = gt_rev("main");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_wave_item items[] = {
 		{ "a", "w/a" }, { "b", "w/b" }, { "c", "w/c" }, { "d", "w/d" }
 	};
@@ -437,7 +414,7 @@ static void test_into_task(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_add(r, "main", "shoal/t/x", "x", NULL, NULL, &ar, &e), 0);
 	gitwt_add_result_free(&ar);
@@ -516,7 +493,7 @@ static void test_identity_fallback(void **st)
 			 0);
 	gt_commit_file("t", "main", "src/b.c", "b\n");
 	main_commit("docs/guide.md", "ours\n");
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct merge_opts o = { .id = "t" };
 	struct merge_result res;
 	int rc = merge_task(r, "main", "t", &o, &res, &e);
@@ -698,17 +675,17 @@ int main(void)
 {
 	gitrepo_global_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_preview_kinds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ff_and_clean_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_base_not_checked_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_main_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validation_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_base_moved_during_validation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wave_in_order_with_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_into_task, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_identity_fallback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_worker, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validation_does_not_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_kinds, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ff_and_clean_merge, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_base_not_checked_out, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_main_refused, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_validation_failure, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_base_moved_during_validation, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_wave_in_order_with_conflict, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_into_task, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_identity_fallback, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_worker, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_validation_does_not_block, gt_fixture_setup, gt_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

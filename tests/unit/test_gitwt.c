@@ -9,32 +9,9 @@
 #include <git2.h>
 #include <sys/stat.h>
 
-#include "gittest.h"
 #include "gitrepo.h"
+#include "gittest.h"
 #include "gitwt.h"
-
-static int setup(void **st)
-{
-	(void)st;
-	gt_setup();
-	return 0;
-}
-
-static int teardown(void **st)
-{
-	(void)st;
-	gt_teardown();
-	return 0;
-}
-
-static struct gitrepo *open_repo(void)
-{
-	struct err e = { { 0 } };
-	struct gitrepo *r = gitrepo_open(gt_repo, &e);
-	if (!r)
-		fail_msg("open: %s", e.msg);
-	return r;
-}
 
 static char *wt_path(const char *id)
 {
@@ -65,7 +42,7 @@ static void test_open_everywhere(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	add_ok(r, "T-1");
 	char *root = xstrdup(r->root);
 	gitrepo_close(r);
@@ -105,7 +82,7 @@ static void test_round_trip(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	add_ok(r, "T-1");
 	add_ok(r, "T-2");
 	/* .shoal/ is excluded once, via info/exclude, not .gitignore */
@@ -203,7 +180,7 @@ static void test_stale_and_prune(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	add_ok(r, "gone");
 	add_ok(r, "kept");
 	char *p = wt_path("gone");
@@ -246,7 +223,7 @@ static void test_partial_admin_dirs(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	/* the libgit2 trap: two leftover partial admin dirs poison every add */
 	assert_int_equal(gt_sh("mkdir -p '%s/.git/worktrees/q1' '%s/.git/worktrees/q2'", gt_repo,
 			       gt_repo),
@@ -282,7 +259,7 @@ static void test_locked_and_invalid(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	add_ok(r, "lk");
 	assert_int_equal(gt_sh("git -C '%s' worktree lock --reason 'on a USB disk' '%s'", gt_repo,
 			       wt_path("lk")),
@@ -337,7 +314,7 @@ static void test_progress_and_base_default(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	char *base = NULL;
 	assert_int_equal(gitrepo_base(r, NULL, &base, &e), 0);
 	assert_string_equal(base, "main");
@@ -358,7 +335,7 @@ static void test_filters_still_applied(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	git_oid tip;
 	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
 	assert_int_equal(gitrepo_filters_needed(r, &tip), 0);
@@ -368,7 +345,7 @@ static void test_filters_still_applied(void **st)
 			       "printf 'a\\nb\\n' >docs/n.txt && git add -A && " GIT " commit -qm attrs",
 			       gt_repo),
 			 0);
-	r = open_repo();
+	r = gt_open();
 	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
 	assert_int_equal(gitrepo_filters_needed(r, &tip), 1);
 	add_ok(r, "crlf");
@@ -382,7 +359,7 @@ static void test_filters_still_applied(void **st)
 			       "git config core.autocrlf true",
 			       gt_repo),
 			 0);
-	r = open_repo();
+	r = gt_open();
 	assert_int_equal(gitrepo_branch_oid(r, "main", &tip, &e), 0);
 	assert_int_equal(gitrepo_filters_needed(r, &tip), 1);
 	add_ok(r, "auto");
@@ -397,7 +374,7 @@ static void test_start_resume_and_fresh(void **st)
 {
 	(void)st;
 	struct err e = { { 0 } };
-	struct gitrepo *r = open_repo();
+	struct gitrepo *r = gt_open();
 	struct gitwt_add_result ar;
 	assert_int_equal(gitwt_start(r, "main", "shoal/t/s", "s", 0, NULL, NULL, &ar, &e), 0);
 	assert_int_equal(ar.existing, 0);
@@ -435,14 +412,14 @@ int main(void)
 {
 	gitrepo_global_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_everywhere, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_and_prune, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_partial_admin_dirs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locked_and_invalid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_progress_and_base_default, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters_still_applied, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_start_resume_and_fresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_everywhere, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_and_prune, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_partial_admin_dirs, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_locked_and_invalid, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_progress_and_base_default, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_filters_still_applied, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_start_resume_and_fresh, gt_fixture_setup, gt_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,22 +18,9 @@
 #include <cmocka.h>
 #include <cJSON.h>
 
+#include "tmpdir.h"
+
 #include "state.h"
-
-static char *tmpdir(void)
-{
-	char tpl[] = "/tmp/shoal-test-state.XXXXXX";
-	char *d = mkdtemp(tpl);
-	assert_non_null(d);
-	return xstrdup(d);
-}
-
-static void rm_rf(const char *d)
-{
-	char *cmd = xasprintf("rm -rf '%s'", d);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -71,7 +58,7 @@ static void test_hash(void **st)
 	assert_true(state_fnv1a64("", 0) == 0xcbf29ce484222325ull);
 	assert_true(state_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cull);
 	assert_true(state_fnv1a64("foobar", 6) == 0x85944171f73967e8ull);
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *p = xasprintf("%s/plan.json", d);
 	write_file(p, "foobar");
 	struct err e;
@@ -83,7 +70,7 @@ static void test_hash(void **st)
 	assert_null(state_hash_file(p, &e));
 	assert_non_null(strstr(e.msg, "missing.json: No such file or directory"));
 	free(p);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -119,7 +106,7 @@ static void fill(struct state *s)
 static void test_roundtrip(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *p = xasprintf("%s/state.json", d);
 	struct state s, l;
 	struct err e;
@@ -161,14 +148,14 @@ static void test_roundtrip(void **st)
 	state_free(&l);
 	state_free(&s);
 	free(p);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
 static void test_save_errors(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	struct state s;
 	struct err e;
 	fill(&s);
@@ -187,7 +174,7 @@ static void test_save_errors(void **st)
 	free(inner);
 	free(p);
 	state_free(&s);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -195,7 +182,7 @@ static void test_save_errors(void **st)
  * message and the file to be left exactly as it was. */
 static void expect_bad(const char *text, const char *needle)
 {
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *p = xasprintf("%s/state.json", d);
 	write_file(p, text);
 	struct state s;
@@ -208,7 +195,7 @@ static void expect_bad(const char *text, const char *needle)
 	assert_string_equal(after, text);
 	free(after);
 	free(p);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -253,7 +240,7 @@ static void test_load_bad(void **st)
 static void test_load_missing_and_minimal(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *p = xasprintf("%s/state.json", d);
 	struct state s;
 	struct err e;
@@ -275,7 +262,7 @@ static void test_load_missing_and_minimal(void **st)
 	assert_non_null(strstr(e.msg, "dir.json"));
 	free(q);
 	free(p);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -324,7 +311,7 @@ static void test_resume_fixup(void **st)
 static void test_events(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *sd = xasprintf("%s/.shoal", d);
 	struct err e;
 	assert_int_equal(state_mkdirs(sd, &e), 0);
@@ -362,14 +349,14 @@ static void test_events(void **st)
 	free(f);
 	free(p);
 	free(sd);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
 static void test_lock(void **st)
 {
 	(void)st;
-	char *d = tmpdir();
+	char *d = tu_tmpdir("state");
 	char *lp = xasprintf("%s/lock", d);
 	struct state_lock l, l2;
 	struct err e;
@@ -466,7 +453,7 @@ static void test_lock(void **st)
 	assert_non_null(strstr(e.msg, "cannot create the lock"));
 	free(nod);
 	free(lp);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
