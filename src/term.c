@@ -479,8 +479,24 @@ static size_t utf8_tail(const char *p, size_t n, int *need)
  * pen.c does: an argument's ':' subparameters go with it, and 38/48/58
  * take their colour arguments along (5;n or 2;r;g;b), so neither reads as
  * a 2 or an 8; an empty argument is 0 (reset). */
+/* 1 if the bytes hold an argument that is exactly "2" or "8": without one,
+ * an SGR cannot turn dim or conceal on. */
+static int sgr_may_set(const char *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if ((p[k] == '2' || p[k] == '8') && (k == 0 || p[k - 1] < '0' || p[k - 1] > '9') &&
+		    (k + 1 == n || p[k + 1] < '0' || p[k + 1] > '9'))
+			return 1;
+	return 0;
+}
+
 static unsigned sgr_eval(unsigned cur, const char *p1, size_t n1, const char *p2, size_t n2)
 {
+	/* the common case: nothing on, and nothing that could turn it on
+	 * (checked per span: where the spans meet, "2" + "8" reads as a 2 and
+	 * an 8, which only costs the full walk, never a miss) */
+	if (cur == 0 && !sgr_may_set(p1, n1) && !sgr_may_set(p2, n2))
+		return 0;
 	long val[TERM_CSI_MAX_SEPS + 2];
 	unsigned char more[TERM_CSI_MAX_SEPS + 2];
 	int argc = 0, started = 0;
