@@ -647,8 +647,11 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			} else if (b == 0x1b || b < 0x20 || b >= 0x7f)
 				; /* stays: libvterm restarts, executes controls,
 				   * ignores DEL and bytes >= 0x80 here */
-			else
+			else {
 				done = 1;
+				if (b == 'c') /* RIS resets the pen: known now, for the SGRs after it */
+					t->sgr_extra = 0;
+			}
 			break;
 		case SC_ESC_INT:
 			if (b == '[' || b == ']' || b == 'P') {

@@ -245,6 +245,18 @@ static void test_sgr_dim_conceal(void **s)
 	assert_string_equal(dimcon(t, 6), "......");
 	push(t, "\033[2mr");
 	assert_string_equal(dimcon(t, 2), ".d");
+	/* a reset and a new dim in the same feed as the text (RIS); DECSTR
+	 * keeps the pen in 0.1.4 (bold too), so dim stays as well */
+	push(t, "\033cA\033[1;2mB\033[!pC\033[2mD\033c\033[2mE");
+	assert_string_equal(row(t, 0), "E");
+	assert_string_equal(dimcon(t, 1), "d"); /* dim was on before the RIS */
+	push(t, "\033cA\033[1;2mB\033[!pC\033[22mD");
+	assert_string_equal(row(t, 0), "ABCD");
+	assert_string_equal(dimcon(t, 4), ".dd.");
+	assert_true(cell(t, 0, 2)->attrs & GRID_ATTR_BOLD);
+	push(t, "\033c\033[2;8mE\033");
+	push(t, "c\033[2mF");
+	assert_string_equal(dimcon(t, 2), "d.");
 	term_free(t);
 }
 
