@@ -3,11 +3,14 @@
  * a frame timer of at most one frame per DASH_FRAME_MS, sleeping without
  * timeout when nothing happens); the screen: a sidebar (sidebar.h), the
  * running tasks' terminals tiled (layout.h, render.h) and paged when more
- * run than fit, a status line, full-area views (help, DAG, changes, event
- * log, merge preview) and confirmations. Keys go to the focused agent
- * unless they follow the prefix or the sidebar has focus; then they name an
- * action (action.h). This header is the dashboard's internal interface,
- * shared by dash.c, action.c and views.c. */
+ * run than fit, a status line, full-area views (help, DAG, event log:
+ * views.h; changes and merge previews, computed on the git worker:
+ * views_git.h; the merge report: mreport.h; the plan reload) and
+ * confirmations. Keys go to the focused agent unless they follow the prefix
+ * or the sidebar has focus; then they name an action (action.h). The plan
+ * can be reloaded live (dash_replan). This header is the dashboard's
+ * internal interface, shared by dash*.c, action.c, views*.c and mreport.c
+ * (dash_int.h: between dash.c, dash_draw.c and dash_input.c). */
 #ifndef SHOAL_DASH_H
 #define SHOAL_DASH_H
 
@@ -18,6 +21,7 @@
 #include "copymode.h"
 #include "keys.h"
 #include "layout.h"
+#include "mreport.h"
 #include "plan.h"
 #include "runner.h"
 #include "screen.h"
@@ -30,6 +34,7 @@
 #define DASH_MIN_PANE_H 6
 #define DASH_LOG_MAX 1000       /* event log lines kept */
 #define DASH_MAX_TILES 64
+#define DASH_SCAN_MS 3000       /* changed files / overlaps refreshed at most this often */
 
 struct config_binding;
 
@@ -42,11 +47,12 @@ struct dash_opts {
 	int idle_after;         /* seconds; > 0 replaces the plan's default */
 	const struct config_binding *bindings; /* config.h: rebindings, applied in order */
 	int nbindings;
+	const struct plan_load_opts *plan_opts; /* how the plan was loaded (reload: the same) */
 };
 
-enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE };
+enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE, VIEW_RELOAD,
+		VIEW_REPORT };
 
-/* A line of a view: text and its style role. */
 /* A line of a view: text in one role, or (runs != NULL) split into runs of
  * len bytes, each in its own role (the drawn DAG). */
 struct view_run {
@@ -66,6 +72,12 @@ struct dash_tile {
 	struct layout_pane geom;
 	int redraw;
 	int drawn_state; /* task state + attention the border shows (-1: none yet) */
+};
+
+/* A task's changes as the last background scan saw them (views_scan). */
+struct dash_scan {
+	int nfiles;    /* changed files, committed or not */
+	unsigned warn; /* SB_WARN_OVERLAP | SB_WARN_TERRITORY (sidebar.h) */
 };
 
 /* What a confirmation does when accepted. */
@@ -96,6 +108,11 @@ struct dash {
 	struct copymode *copy; /* per task */
 	unsigned char *bell;   /* per task: rang while not focused */
 	unsigned char *attn_seen; /* per task: attention already announced */
+	struct dash_scan *scan;   /* per task: changed files and warnings */
+	unsigned scan_job;        /* the scan under way (0: none) */
+	int scan_want;            /* a task changed state: scan again soon */
+	uint64_t last_scan;       /* when the last scan was asked for (ms) */
+	uint64_t scan_ms;         /* how long the last one took */
 	/* windows */
 	WINDOW *sidewin, *statwin, *viewwin;
 	struct screen_keys keys; /* the key reader (and its never-drawn window) */
@@ -107,6 +124,9 @@ struct dash {
 	int vscroll;
 	int vhscroll; /* columns scrolled to the right */
 	char vtitle[128];
+	unsigned vjob;      /* the git job computing the view's lines (0: none) */
+	int vjob_act;       /* the action its question confirms (-1: none) */
+	int vjob_task;
 	/* confirmation */
 	enum confirm_kind confirm;
 	int confirm_act;    /* index into action_table */
@@ -124,6 +144,13 @@ struct dash {
 	int cursor_shown;
 	char *clip;
 	int sb_top;          /* first sidebar row shown */
+	struct mreport mr;     /* the last merge sequence */
+	/* plan reload */
+	struct plan *reload;   /* loaded and shown, waiting for the confirmation */
+	struct plan **plans;   /* plans loaded by reloads (the current one may be
+			        * among them), freed at exit: nothing keeps a
+			        * pointer into a plan past that */
+	int nplans;
 };
 
 /* Opens the dashboard on plan p in repository repo (main worktree root)
@@ -144,8 +171,13 @@ void dash_relayout(struct dash *d);
 void dash_view_open(struct dash *d, enum dash_view v, const char *title, struct view_line *vl,
 		    int n);
 void dash_view_close(struct dash *d);
+/* Replaces the open view's lines (taken over), keeping the view and title. */
+void dash_view_replace(struct dash *d, struct view_line *vl, int n);
 /* Asks "text (y/n)"; accepted, action act runs again with confirmed = 1. */
 void dash_ask(struct dash *d, int act, int task, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* Switches the live run to plan np (runner_replan) and remaps the
+ * dashboard's per-task data; np is kept until exit. 0, or -1 with e. */
+int dash_replan(struct dash *d, struct plan *np, struct err *e);
 /* Appends a line to the event log. */
 void dash_log(struct dash *d, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* A task needing attention (waiting, failed, conflict, invalid). */

@@ -42,6 +42,11 @@ void gitdiff_task_free(struct gitdiff_task *t);
  * other task also changed. Replaces earlier overlap results. */
 void gitdiff_overlaps(struct gitdiff_task *tasks, int n);
 
+/* The unified diff of branch against its merge-base with base (as `git diff
+ * base...branch`, renames found), at most max_lines lines (<= 0: 20,000;
+ * *truncated = 1 when cut). *out: the text (caller frees). */
+int gitdiff_patch(struct gitrepo *r, const char *base, const char *branch, int max_lines,
+		  char **out, int *truncated, struct err *e);
 /* 1 if path lies inside one of the territory prefixes, compared by path
  * component ("src" and "src/" match "src" and "src/a.c", not "srcx/a.c").
  * NULL or empty territory = everywhere. A prefix of "", "." or "/" matches

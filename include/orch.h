@@ -73,6 +73,10 @@ struct orch_ops {
 	int (*merge)(void *ud, int task, const char *branch, struct err *e);
 	/* Writes bytes to the task's PTY, as if typed (`shoal send`). */
 	int (*send)(void *ud, int task, const char *bytes, size_t n, struct err *e);
+	/* Optional: types text into the task's agent as one prompt and submits
+	 * it with Enter (a bracketed paste when the agent enabled it, so a
+	 * multi-line prompt stays one message). NULL: send(text) then "\r". */
+	int (*type)(void *ud, int task, const char *text, size_t n, struct err *e);
 	/* Optional: every transition, after it is persisted. */
 	void (*event)(void *ud, const struct task_event *ev);
 };
@@ -128,6 +132,18 @@ struct orch {
 int orch_init(struct orch *o, struct plan *p, const struct orch_ops *ops,
 	      const struct orch_paths *paths, struct err *e);
 void orch_free(struct orch *o);
+/* Switches the live run to plan np (borrowed from now on; the old plan may
+ * be freed afterwards). from[j] is the index in the current plan of np's
+ * task j, or -1 for a new task. Tasks keep their state, branch, worktree
+ * and process; a task not started yet gets its branch and status rules
+ * from np; tasks gone from np (the caller checked that none had started:
+ * plandiff_check_live) are forgotten, also in the state; the merge queue
+ * follows the tasks; plan_hash (may be NULL) is recorded and the state
+ * saved. Nothing starts: call orch_schedule after the engines remapped
+ * their own per-task data. -1 with e (nothing changed) when a new status
+ * rule does not compile. */
+int orch_replan(struct orch *o, struct plan *np, const int *from, const char *plan_hash,
+		struct err *e);
 
 /* Opens the next wave (waves mode) or starts the run (dag mode), then
  * schedules. -1 with e when the current wave is not finished yet or all
@@ -158,6 +174,16 @@ int orch_restart(struct orch *o, int i, struct err *e); /* same worktree */
  * for interrupted tasks, so the agent picks up its conversation. */
 int orch_resume(struct orch *o, int i, struct err *e);
 int orch_retry(struct orch *o, int i, struct err *e);   /* new worktree from the base tip */
+/* Hands a merge conflict in task i's worktree (left there by merging base
+ * into its branch) to its agent, with the plan's resolve_prompt expanded
+ * ({files}: files, {base}: base): when its agent still runs (idle, waiting
+ * for input, or marked done), the prompt is typed into its terminal and the
+ * task goes back to running; when it has exited, it is started again in
+ * its worktree with the resolve prompt instead of the task's prompt
+ * (starting, then running). Either way it ends done (or failed) as usual,
+ * and is merged again by the operator. -1 with e when it is busy (starting,
+ * running), has nothing to resolve, or no worker is free. */
+int orch_resolve(struct orch *o, int i, const char *base, const char *files, struct err *e);
 int orch_merge(struct orch *o, int i, struct err *e);
 int orch_merge_wave(struct orch *o, struct err *e);
 

@@ -59,6 +59,7 @@ struct plan {
 	char *agent;         /* default profile name, or NULL */
 	char *validate;      /* shell command run after each merge, or NULL */
 	char *prompt_template;
+	char *resolve_prompt; /* typed to / started with an agent to resolve a merge conflict */
 	char *setup;         /* shell command run in each new worktree, or NULL */
 	strv copy;           /* gitignored files copied into each new worktree */
 	strv symlink;        /* gitignored files symlinked into each new worktree */
@@ -107,6 +108,12 @@ char *plan_task_branch(const struct plan *p, const struct plan_task *t);
  * (then expanded to ""). "{{" gives "{". Caller frees. */
 char *plan_expand(const struct plan *p, const struct plan_task *t, const char *tmpl,
 		  const char *worktree, const char *prompt_file);
+
+/* plan_expand plus {files} (files, e.g. the conflicted paths) and {base}
+ * given explicitly (base NULL: as plan_expand). */
+char *plan_expand_resolve(const struct plan *p, const struct plan_task *t, const char *tmpl,
+			  const char *worktree, const char *prompt_file, const char *base,
+			  const char *files);
 
 struct dag;
 /* Builds the task graph of p into g (dag.h) and layers it. */

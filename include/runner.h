@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gitworker.h"
 #include "orch.h"
 #include "plan.h"
 #include "status.h"
@@ -185,6 +186,38 @@ int runner_merge_base_into(struct runner *r, int i, struct err *e);
  * come as ERROR events, and a task that could not be resumed is not tried
  * again (it stays interrupted for the operator). */
 int runner_resume_interrupted(struct runner *r);
+/* ---- read-only git work for the UI (previews, diffs) ---- */
+
+/* Called on the caller's thread, inside runner_handle, when a job of
+ * runner_git_job ends: rc and e as the job function returned them, *result
+ * its result (set *result = NULL to keep it; otherwise it is freed with
+ * the job's free_result after the call). */
+typedef void (*runner_git_done)(void *ud, unsigned job, int rc, void **result,
+				const struct err *e);
+/* Queues fn on the git worker (after the jobs already queued: a merge's
+ * validation delays it) with its own repository handle; fn must only read.
+ * arg is freed with free_arg on the worker. Returns the job id (also given
+ * to done). Jobs still queued at runner_close are dropped without a call. */
+unsigned runner_git_job(struct runner *r, gw_fn fn, void *arg, void (*free_arg)(void *),
+			void (*free_result)(void *), runner_git_done done, void *ud);
+
+/* ---- a new plan for the live run (the dashboard's reload) ---- */
+
+/* 0 when the live run can switch to plan np; -1 with e saying why not: git
+ * work in progress (a merge, a worktree being made), a started task removed
+ * or rewired (plandiff_check_live), a removed task's process still alive. */
+int runner_replan_check(struct runner *r, const struct plan *np, struct err *e);
+/* Switches to plan np (borrowed from now on, like the plan given to
+ * runner_open; the previous one may be freed once this returns 0): agents
+ * keep running with their terminals, new tasks start pending (and start by
+ * the usual rules: an open wave's new task is scheduled), removed tasks
+ * (never started) are forgotten, .shoal/state.json records np's hash and
+ * .shoal/plan.json its text, so a restart resumes without a plan change.
+ * Fills from[j] (np->ntasks entries) with the previous index of np's task j,
+ * or -1 for a new task, so the caller can remap its own per-task data.
+ * -1 with e, nothing changed. */
+int runner_replan(struct runner *r, struct plan *np, int *from, struct err *e);
+
 /* Stops every live agent (runner_stop_task on each). */
 void runner_stop_all(struct runner *r);
 

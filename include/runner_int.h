@@ -42,6 +42,13 @@ struct runner {
 	/* pollfd layout of the last runner_pollfds */
 	int nctl, pfirst, npmap, *pmap, rr;
 	int64_t next_eval, next_flush;
+	/* read-only jobs for the UI (runner_git_job): done callbacks by job id */
+	struct runner_ujob {
+		unsigned id;
+		runner_git_done done;
+		void *ud;
+	} *ujobs;
+	int nujobs;
 	/* the merge in progress: its task and its partial output line */
 	int merge_task;
 	struct sbuf mline;

@@ -25,6 +25,7 @@ struct sidebar_task {
 	enum task_state st;
 	int64_t start_ms, end_ms; /* wall clock; 0 = never started / not ended */
 	const char *reason;       /* last transition's reason, may be NULL */
+	int nfiles;               /* changed files (0: none or not known yet) */
 	unsigned warn;
 };
 

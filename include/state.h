@@ -63,6 +63,9 @@ void state_free(struct state *s);
 struct state_task *state_task_find(struct state *s, const char *id);
 /* The task with that id, added (pending, no process) if absent. */
 struct state_task *state_task_get(struct state *s, const char *id);
+/* Forgets the task with that id (a task removed from the plan); 1 if it
+ * was there. Pointers to other tasks may move. */
+int state_task_remove(struct state *s, const char *id);
 /* Sets a string field (frees the old value; v may be NULL). */
 void state_set_str(char **field, const char *v);
 

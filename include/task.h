@@ -6,6 +6,7 @@
  * Lifecycle (see DESIGN.md):
  *   pending → ready → starting → running ⇄ idle / waiting-input → done | failed
  *   done → merging → merged | conflict | invalid (validation failed)
+ *   conflict → starting | running (its agent resolves it: orch_resolve) → done
  *   any live state → stopped (the operator killed it); pending/ready → skipped.
  *
  * "interrupted" exists for resume: when shoal starts and state.json says a

@@ -8,9 +8,13 @@
 #include "dash.h"
 #include "gitrepo.h"
 #include "merge.h"
+#include "mreport.h"
 #include "orch.h"
+#include "plandiff.h"
 #include "term.h"
 #include "views.h"
+#include "views_git.h"
+#include "vlines.h"
 
 #define SK(k) (ACTION_KEY_SPECIAL + (k))
 
@@ -165,7 +169,8 @@ static void a_base_into(struct dash *d, int arg, int confirmed)
 	if (!confirmed) {
 		dash_ask(d, action_find("merge-base-into"), i,
 			 "Merge the base branch into %s's branch inside its worktree? Conflicts "
-			 "are left there with markers for its agent to resolve.", tid(d, i));
+			 "are left there with markers and handed to its agent (typed to it, or "
+			 "it is started again) to resolve.", tid(d, i));
 		return;
 	}
 	struct err e = { { 0 } };
@@ -178,16 +183,8 @@ static void a_merge(struct dash *d, int arg, int confirmed)
 	int i = need_task(d);
 	if (i < 0)
 		return;
-	if (!confirmed) {
-		struct view_line *vl;
-		char summary[400];
-		int n = views_merge_preview(d, i, &vl, summary, sizeof summary);
-		if (n < 0) {
-			dash_error(d, "%s", summary);
-			return;
-		}
-		dash_view_open(d, VIEW_MERGE, "merge preview", vl, n);
-		dash_ask(d, action_find("merge"), i, "%s", summary);
+	if (!confirmed) { /* the preview asks when it is computed */
+		views_merge_preview(d, i);
 		return;
 	}
 	dash_view_close(d);
@@ -198,26 +195,121 @@ static void a_merge(struct dash *d, int arg, int confirmed)
 static void a_merge_wave(struct dash *d, int arg, int confirmed)
 {
 	(void)arg;
-	if (!confirmed) {
-		struct view_line *vl;
-		char summary[400];
-		int n = views_merge_wave_preview(d, &vl, summary, sizeof summary);
-		if (n < 0) {
-			dash_error(d, "%s", summary);
-			return;
-		}
-		dash_view_open(d, VIEW_MERGE, "wave merge preview", vl, n);
-		dash_ask(d, action_find("merge-wave"), -1, "%s", summary);
+	if (!confirmed) { /* the preview asks when it is computed */
+		views_merge_wave_preview(d);
 		return;
 	}
 	dash_view_close(d);
 	struct err e = { { 0 } };
+	int w = orch_current_wave(d->o);
 	int rc = runner_merge_wave(d->r, &e);
 	if (rc < 0)
 		dash_error(d, "%s", e.msg);
-	else
-		dash_msg(d, "merging wave %d in dependency order", orch_current_wave(d->o));
+	else {
+		/* the report lists the wave's tasks in merge order, tried or not */
+		int *order = xcalloc((size_t)d->p->ntasks + 1, sizeof *order);
+		char **ids = xcalloc((size_t)d->p->ntasks + 1, sizeof *ids);
+		int n = 0;
+		dag_merge_order(&d->o->g, order);
+		for (int k = 0; k < d->p->ntasks; k++) {
+			int i = order[k];
+			enum task_state s = dash_task_state(d, i);
+			if (d->p->tasks[i].wave == w && (s == TASK_DONE || s == TASK_CONFLICT ||
+							 s == TASK_INVALID || s == TASK_MERGING))
+				ids[n++] = d->p->tasks[i].id;
+		}
+		mreport_wave(&d->mr, w, ids, n);
+		free(order);
+		free(ids);
+		dash_msg(d, "merging wave %d in dependency order", w);
+	}
 	d->side_dirty = 1;
+}
+
+/* ---- the plan ---- */
+
+static void a_reload(struct dash *d, int arg, int confirmed)
+{
+	(void)arg;
+	if (confirmed) {
+		struct plan *np = d->reload;
+		d->reload = NULL;
+		dash_view_close(d);
+		if (!np)
+			return;
+		struct err e = { { 0 } };
+		char *changes = plandiff_describe(d->p, np, NULL);
+		if (dash_replan(d, np, &e) < 0) {
+			plan_free(np);
+			free(changes);
+			dash_error(d, "plan not reloaded: %s", e.msg);
+			return;
+		}
+		for (const char *s = changes; s && *s;) {
+			size_t n = strcspn(s, "\n");
+			dash_log(d, "plan reloaded: %.*s", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+		free(changes);
+		dash_msg(d, "plan reloaded: %d tasks in %d waves", np->ntasks, np->nwaves);
+		return;
+	}
+	if (d->reload) {
+		plan_free(d->reload);
+		d->reload = NULL;
+	}
+	const char *path = d->p->path;
+	struct diags dg;
+	diags_init(&dg, path, NULL, 0);
+	struct plan *np = plan_load(path, d->opt.plan_opts, &dg);
+	struct vlines b = { 0 };
+	vlines_add(&b, TH_TITLE, "Reload %s", path);
+	if (!np) {
+		char *text = diags_join(&dg);
+		int nerr = (int)dg.n;
+		vlines_add(&b, TH_ERROR, "%s", "The plan has errors:");
+		vlines_add_text(&b, TH_ERROR, "  ", text ? text : "unreadable");
+		vlines_add(&b, TH_NORMAL, "%s", "");
+		vlines_add(&b, TH_DIM, "%s", "Nothing changed: the run goes on with the plan it had. Fix the file and press the key again.");
+		free(text);
+		diags_free(&dg);
+		dash_view_open(d, VIEW_RELOAD, "plan reload", b.v, b.n);
+		dash_error(d, "%s: %d error%s: nothing changed", path, nerr, nerr == 1 ? "" : "s");
+		return;
+	}
+	diags_free(&dg);
+	if (d->opt.idle_after > 0 && np->idle_after == STATUS_IDLE_AFTER_DEFAULT)
+		np->idle_after = d->opt.idle_after; /* as at start */
+	char *changes = plandiff_describe(d->p, np, NULL);
+	if (!changes) {
+		vlines_free(&b);
+		plan_free(np);
+		dash_msg(d, "plan unchanged");
+		return;
+	}
+	int nch = 0;
+	for (const char *s = changes; *s; s++)
+		nch += *s == '\n';
+	vlines_add(&b, TH_WAVE, "What changed (%d):", nch);
+	vlines_add_text(&b, TH_NORMAL, "  ", changes);
+	free(changes);
+	vlines_add(&b, TH_NORMAL, "%s", "");
+	struct err e = { { 0 } };
+	if (runner_replan_check(d->r, np, &e) < 0) {
+		vlines_add(&b, TH_ERROR, "The current run can not take it: %s", e.msg);
+		vlines_add(&b, TH_DIM, "%s", "Nothing changed.");
+		dash_view_open(d, VIEW_RELOAD, "plan reload", b.v, b.n);
+		dash_error(d, "reload refused: %s", e.msg);
+		plan_free(np);
+		return;
+	}
+	vlines_add(&b, TH_ST_MERGED, "%s", "The current run can take it: running agents and their panes keep running; "
+		  "new tasks join their waves (in an open wave they start when a worker is free); removed "
+		  "tasks never started and are forgotten; .shoal/state.json records the new plan.");
+	dash_view_open(d, VIEW_RELOAD, "plan reload", b.v, b.n);
+	d->reload = np;
+	dash_ask(d, action_find("reload"), -1, "Apply the new plan (%d change%s, %d tasks in %d waves) to the live run?",
+		 nch, nch == 1 ? "" : "s", np->ntasks, np->nwaves);
 }
 
 /* ---- screen ---- */
@@ -380,6 +472,12 @@ static void a_changes(struct dash *d, int arg, int confirmed)
 	views_changes(d, dash_target(d));
 }
 
+static void a_report(struct dash *d, int arg, int confirmed)
+{
+	(void)arg, (void)confirmed;
+	mreport_view(d);
+}
+
 static void a_events(struct dash *d, int arg, int confirmed)
 {
 	(void)arg, (void)confirmed;
@@ -430,10 +528,12 @@ const struct action action_table[] = {
 	{ "restart", { 'r' }, "restart the selected task in its worktree", a_restart, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "retry", { 'R' }, "retry the selected task from scratch (new worktree)", a_retry, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "skip", { 'S' }, "skip the selected task", a_skip, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
-	{ "merge-base-into", { 'B' }, "merge the base into the selected task's branch", a_base_into, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
+	{ "merge-base-into", { 'B' }, "merge the base into the selected task's branch; its agent resolves conflicts", a_base_into, 0, ACTION_NEEDS_TASK | ACTION_DESTRUCTIVE },
 	{ "dag", { 'g' }, "DAG view (waves, edges, critical path)", a_dag, 0, 0 },
 	{ "changes", { 'v' }, "changes / diff view of the selected task", a_changes, 0, 0 },
 	{ "events", { 'e' }, "event log", a_events, 0, 0 },
+	{ "merge-report", { 'E' }, "merge report: each task merged, conflicted or failing validation", a_report, 0, 0 },
+	{ "reload", { 'L' }, "reload the plan file, showing what changed first", a_reload, 0, ACTION_DESTRUCTIVE },
 	{ "copy-mode", { '[' }, "scrollback / copy mode in the focused pane", a_copy, 0, 0 },
 	{ "help", { '?' }, "this help", a_help, 0, 0 },
 	{ "quit", { 'q' }, "quit (asks while agents run)", a_quit, 0, 0 },

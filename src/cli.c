@@ -22,7 +22,7 @@ const struct cli_cmd cli_cmds[] = {
 	  "write a starter plan: one task per role or per agent instance, all on OBJECTIVE", cmd_new },
 	{ "mark", "TASK done|failed|waiting", "tell the running shoal a task's status (for hooks)", cmd_mark },
 	{ "send", "TASK TEXT... | --all TEXT... [--no-enter]", "type TEXT into a running agent (or all of them)", cmd_send },
-	{ "run", "[PLAN] [--merge] [--waves N] [--retries N] [--timeout SECS] [--json]",
+	{ "run", "[PLAN] [--merge [--resolve]] [--waves N] [--retries N] [--timeout SECS] [--json]",
 	  "run the plan without a screen: agents in PTYs, logs in .shoal/logs, progress on stdout", cmd_run },
 	{ "status", "[--json | --markdown]", "show every task's state in this repository's run (.shoal/state.json)", cmd_status },
 	{ "log", "[TASK] [-n N] [--json]", "show the task state changes (.shoal/logs/events.jsonl)", cmd_log },

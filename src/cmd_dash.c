@@ -36,6 +36,7 @@ static int dash_setup(struct cli *c, const char *theme, const char *prefix, stru
 		o->prefix = k;
 	}
 	config_plan_opts(cfg, lo);
+	o->plan_opts = lo; /* the reload key loads the plan the same way */
 	return 0;
 }
 

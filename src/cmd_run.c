@@ -3,6 +3,9 @@
  * stdout, one line per event (--json: one JSON object per line); waves
  * advance by themselves, and with --merge each finished wave is merged in
  * dependency order (validated after each merge) before the next one opens.
+ * With --resolve, a task whose merge conflicts gets the base merged into its
+ * worktree and its agent started again to resolve the conflict (once per
+ * task); the wave's merge then goes on.
  * Interrupted tasks of an earlier run are resumed first. SIGINT/SIGTERM stop
  * the agents, save the state (they come back as interrupted) and exit 1. */
 #include <errno.h>
@@ -40,11 +43,12 @@ struct run {
 	struct runner *r;
 	struct orch *o;
 	const struct plan *p;
-	int json, merge, waves_limit, retries, timeout_s;
+	int json, merge, waves_limit, retries, timeout_s, resolve;
 	int waves_opened;     /* waves opened by this run */
 	int merge_asked_wave; /* the wave whose merge this run requested */
 	int *retried;         /* restarts used per task */
 	int *timed_out;       /* stopped for running too long */
+	int *resolved;        /* --resolve: the base was merged into it for its agent */
 	int finished;
 };
 
@@ -172,6 +176,33 @@ static void retry_failed(struct run *u)
 	}
 }
 
+/* --resolve: merges the base into every conflicted task not handled yet;
+ * the runner hands the conflict to its agent when the git worker is done
+ * (orch_resolve: conflict → starting → running → done). The wave's merge
+ * is asked again once it settles. */
+static void resolve_conflicts(struct run *u)
+{
+	for (int i = 0; u->resolve && i < u->p->ntasks; i++) {
+		if (u->o->t[i].st != TASK_CONFLICT || u->resolved[i])
+			continue;
+		struct err e;
+		u->resolved[i] = 1;
+		if (runner_merge_base_into(u->r, i, &e) == 0) {
+			say(u, "info", i, "%s conflicts: merging %s into its worktree for its agent to resolve (--resolve)",
+			    u->p->tasks[i].id, runner_base(u->r));
+			u->merge_asked_wave = 0;
+		} else {
+			say(u, "error", i, "error: %s: cannot resolve: %s", u->p->tasks[i].id, e.msg);
+		}
+	}
+}
+
+/* A conflict nobody is resolving: it stops the merges. */
+static int conflict_stuck(struct run *u, int i)
+{
+	return u->o->t[i].st == TASK_CONFLICT && !(u->resolve && runner_git_pending(u->r));
+}
+
 static void enforce_timeout(struct run *u)
 {
 	if (u->timeout_s <= 0)
@@ -250,9 +281,11 @@ static void drive_waves(struct run *u)
 		int stuck = s == TASK_INTERRUPTED && orch_live(o) < p->max_workers;
 		if (!settled(s) && !stuck)
 			return;
+		if (s == TASK_CONFLICT && !conflict_stuck(u, i))
+			return; /* the base is being merged into it (--resolve) */
 		if (s == TASK_FAILED && u->retried[i] < u->retries && !u->timed_out[i])
 			return; /* about to be restarted */
-		if (s == TASK_CONFLICT || s == TASK_INVALID)
+		if (conflict_stuck(u, i) || s == TASK_INVALID)
 			bad = 1;
 		if (s != TASK_DONE && s != TASK_MERGED && s != TASK_SKIPPED)
 			all_done = 0;
@@ -293,7 +326,7 @@ static void drive_dag(struct run *u)
 	}
 	int bad = 0;
 	for (int i = 0; i < p->ntasks; i++)
-		bad |= o->t[i].st == TASK_CONFLICT || o->t[i].st == TASK_INVALID;
+		bad |= conflict_stuck(u, i) || o->t[i].st == TASK_INVALID;
 	if (u->merge && !bad && !merge_busy(o)) {
 		int *order = xcalloc((size_t)p->ntasks + 1, sizeof *order);
 		dag_merge_order(&o->g, order);
@@ -338,12 +371,13 @@ static void drive(struct run *u)
 	enforce_timeout(u);
 	runner_resume_interrupted(u->r);
 	retry_failed(u);
+	resolve_conflicts(u);
 	if (u->p->mode == PLAN_MODE_DAG)
 		drive_dag(u);
 	else
 		drive_waves(u);
 	/* Still live agents: not finished, whatever the waves say. */
-	if (u->finished && (runner_live_agents(u->r) || orch_live(u->o)))
+	if (u->finished && (runner_live_agents(u->r) || orch_live(u->o) || (u->resolve && runner_git_pending(u->r))))
 		u->finished = 0;
 }
 
@@ -472,9 +506,11 @@ static void signals_on(void)
 int cmd_run(struct cli *c, int argc, char **argv)
 {
 	const char *waves = NULL, *merge = NULL, *json = NULL, *retries = NULL, *timeout = NULL;
+	const char *resolve = NULL;
 	const struct cli_flag flags[] = {
 		{ "--waves", 0, 1, &waves }, { "--merge", 0, 0, &merge }, { "--json", 0, 0, &json },
 		{ "--retries", 0, 1, &retries }, { "--timeout", 0, 1, &timeout },
+		{ "--resolve", 0, 0, &resolve },
 	};
 	char *pos[1];
 	int npos, rc = cli_parse(c, argc, argv, flags, ARRAY_LEN(flags), pos, 1, &npos);
@@ -484,6 +520,9 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	memset(&u, 0, sizeof u);
 	u.json = json != NULL;
 	u.merge = merge != NULL;
+	u.resolve = resolve != NULL;
+	if (u.resolve && !u.merge)
+		return cli_usage_error(c, "--resolve goes with --merge (it resolves the conflicts of merges)");
 	if (waves && parse_count(c, "--waves", waves, &u.waves_limit))
 		return EXIT_USAGE;
 	if (waves && !u.waves_limit)
@@ -528,6 +567,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	u.merge_asked_wave = 0;
 	u.retried = xcalloc((size_t)p->ntasks + 1, sizeof *u.retried);
 	u.timed_out = xcalloc((size_t)p->ntasks + 1, sizeof *u.timed_out);
+	u.resolved = xcalloc((size_t)p->ntasks + 1, sizeof *u.resolved);
 	const char *ch = runner_plan_changes(u.r);
 	if (ch) {
 		say(&u, "plan-changed", -1, "the plan changed since the last run:");
@@ -591,6 +631,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 	runner_close(u.r);
 	free(u.retried);
 	free(u.timed_out);
+	free(u.resolved);
 out:
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -228,3 +228,85 @@ void gitdiff_overlaps(struct gitdiff_task *tasks, int n)
 	free(caps);
 	free(v);
 }
+
+/* ---- the patch text ---- */
+
+struct patch_out {
+	struct sbuf *b;
+	int lines, max, cut;
+};
+
+static int patch_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
+		      void *ud)
+{
+	(void)d, (void)h;
+	struct patch_out *o = ud;
+	if (o->lines >= o->max) {
+		o->cut = 1;
+		return 1; /* stops the print */
+	}
+	if (l->origin == GIT_DIFF_LINE_CONTEXT || l->origin == GIT_DIFF_LINE_ADDITION ||
+	    l->origin == GIT_DIFF_LINE_DELETION)
+		sbuf_addc(o->b, l->origin);
+	sbuf_add(o->b, l->content, l->content_len);
+	for (size_t k = 0; k < l->content_len; k++)
+		o->lines += l->content[k] == '\n';
+	if (l->content_len && l->content[l->content_len - 1] != '\n' &&
+	    l->origin != GIT_DIFF_LINE_CONTEXT_EOFNL && l->origin != GIT_DIFF_LINE_ADD_EOFNL &&
+	    l->origin != GIT_DIFF_LINE_DEL_EOFNL) {
+		sbuf_addc(o->b, '\n');
+		o->lines++;
+	}
+	return 0;
+}
+
+int gitdiff_patch(struct gitrepo *r, const char *base, const char *branch, int max_lines,
+		  char **out, int *truncated, struct err *e)
+{
+	*out = NULL;
+	*truncated = 0;
+	git_oid boid, toid, mb;
+	git_commit *cm = NULL, *ct = NULL;
+	git_tree *tm = NULL, *tt = NULL;
+	git_diff *diff = NULL;
+	if (gitrepo_branch_oid(r, base, &boid, e) < 0 || gitrepo_branch_oid(r, branch, &toid, e) < 0)
+		return -1;
+	git_error_clear();
+	int mrc = git_merge_base(&mb, r->git, &boid, &toid);
+	if (mrc == GIT_ENOTFOUND)
+		return err_set(e, "branch %s and base %s have unrelated histories (no merge base)",
+			       branch, base);
+	if (mrc < 0)
+		return gitrepo_fail(e, "cannot find the merge base of %s and %s", branch, base);
+	int rc = -1;
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options fo;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	git_error_clear();
+	if (git_commit_lookup(&cm, r->git, &mb) < 0 || git_commit_lookup(&ct, r->git, &toid) < 0 ||
+	    git_commit_tree(&tm, cm) < 0 || git_commit_tree(&tt, ct) < 0 ||
+	    git_diff_tree_to_tree(&diff, r->git, tm, tt, &o) < 0 || git_diff_find_similar(diff, &fo) < 0) {
+		gitrepo_fail(e, "cannot diff %s against its merge base", branch);
+		goto out;
+	}
+	struct sbuf b = { 0 };
+	struct patch_out po = { &b, 0, max_lines > 0 ? max_lines : 20000, 0 };
+	git_error_clear();
+	int prc = git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, patch_line, &po);
+	if (prc < 0 && !po.cut) {
+		sbuf_free(&b);
+		gitrepo_fail(e, "cannot print the diff of %s", branch);
+		goto out;
+	}
+	*truncated = po.cut;
+	*out = sbuf_steal(&b);
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(tm);
+	git_tree_free(tt);
+	git_commit_free(cm);
+	git_commit_free(ct);
+	return rc;
+}

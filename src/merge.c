@@ -875,6 +875,15 @@ int merge_into_task(struct gitrepo *r, const char *base, const char *branch,
 	if (git_index_has_conflicts(idx)) {
 		res->outcome = INTO_CONFLICTS;
 		res->conflicts = conflict_paths(idx, &res->nconflicts);
+		/* The message `git commit --no-edit` concludes it with (libgit2
+		 * names the base by its commit id). */
+		char *mp = xasprintf("%sMERGE_MSG", git_repository_path(wr));
+		FILE *mf = fopen(mp, "w");
+		if (mf) {
+			fprintf(mf, "Merge branch '%s' into %s\n", base, branch);
+			fclose(mf);
+		}
+		free(mp);
 		rc = 0;
 		goto out;
 	}

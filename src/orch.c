@@ -221,6 +221,99 @@ void orch_free(struct orch *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* ---- a new plan for the live run ---- */
+
+static int task_rules(struct orch_task *t, const struct plan *p, int i, struct err *e)
+{
+	const struct plan_profile *pr = plan_task_profile(p, &p->tasks[i]);
+	return status_rules_init(&t->rules, pr ? pr->name : NULL,
+				 pr ? (const char *const *)pr->waiting : NULL, pr ? pr->working_title : NULL,
+				 pr && pr->idle_after > 0 ? pr->idle_after : p->idle_after, e);
+}
+
+int orch_replan(struct orch *o, struct plan *np, const int *from, const char *plan_hash,
+		struct err *e)
+{
+	struct plan *op = o->plan;
+	int n = np->ntasks;
+	struct orch_task *nt = xcalloc((size_t)n + 1, sizeof *nt);
+	int *to = xcalloc((size_t)op->ntasks + 1, sizeof *to); /* old index -> new, or -1 */
+	for (int i = 0; i < op->ntasks; i++)
+		to[i] = -1;
+	for (int j = 0; j < n; j++)
+		if (from[j] >= 0)
+			to[from[j]] = j;
+	/* Status rules first: the only step that can fail (a bad regex in a
+	 * new profile); nothing has changed yet when it does. */
+	for (int j = 0; j < n; j++) {
+		int i = from[j];
+		if (i >= 0 && task_state_live(o->t[i].st))
+			continue; /* a live agent keeps its rules */
+		if (task_rules(&nt[j], np, j, e) < 0) {
+			for (int k = 0; k < j; k++)
+				if (nt[k].rules.idle_after_ms)
+					status_rules_free(&nt[k].rules);
+			free(nt);
+			free(to);
+			return -1;
+		}
+	}
+	for (int j = 0; j < n; j++) {
+		int i = from[j];
+		struct orch_task *t = &nt[j];
+		if (i >= 0) {
+			struct status_rules rules = t->rules;
+			int fresh_rules = !task_state_live(o->t[i].st);
+			if (fresh_rules && o->t[i].rules.idle_after_ms)
+				status_rules_free(&o->t[i].rules);
+			*t = o->t[i];
+			if (fresh_rules)
+				t->rules = rules;
+			if (t->st == TASK_PENDING || t->st == TASK_READY) { /* no branch yet */
+				free(t->branch);
+				t->branch = plan_task_branch(np, &np->tasks[j]);
+				if (t->st == TASK_READY) /* the queue is rebuilt by scheduling */
+					t->st = state_task_get(&o->st, np->tasks[j].id)->st = TASK_PENDING;
+			}
+		} else {
+			struct state_task *s = state_task_get(&o->st, np->tasks[j].id);
+			t->branch = plan_task_branch(np, &np->tasks[j]);
+			t->st = s->st == TASK_READY ? TASK_PENDING : s->st;
+			s->st = t->st;
+			t->worktree = s->worktree ? xstrdup(s->worktree) : NULL;
+		}
+	}
+	for (int i = 0; i < op->ntasks; i++) {
+		if (to[i] >= 0)
+			continue;
+		state_task_remove(&o->st, op->tasks[i].id);
+		free(o->t[i].branch);
+		free(o->t[i].worktree);
+		if (o->t[i].rules.idle_after_ms)
+			status_rules_free(&o->t[i].rules);
+	}
+	free(o->t);
+	o->t = nt;
+	int nq = 0;
+	int *mq = xcalloc((size_t)n + 1, sizeof *mq);
+	for (int k = 0; k < o->nmq; k++)
+		if (to[o->mq[k]] >= 0)
+			mq[nq++] = to[o->mq[k]];
+	free(o->mq);
+	o->mq = mq;
+	o->nmq = nq;
+	o->merging = o->merging >= 0 ? to[o->merging] : -1;
+	free(to);
+	dag_free(&o->g);
+	o->plan = np;
+	plan_dag(np, &o->g);
+	if (plan_hash)
+		state_set_str(&o->st.plan_hash, plan_hash);
+	o->plan_changed = 0;
+	persist(o);
+	return 0;
+}
+
 /* ---- queries ---- */
 
 int orch_live(const struct orch *o)
@@ -271,15 +364,19 @@ static int unmet_dep(const struct orch *o, int i)
 
 /* ---- argv, env, prompt ---- */
 
-static char *full_prompt(const struct orch *o, int i, const char *prompt_file)
+/* The expanded prompt_template, or a copy of text when the agent is started
+ * for something else (resolving a conflict: orch_resolve). */
+static char *full_prompt(const struct orch *o, int i, const char *prompt_file, const char *text)
 {
 	const struct plan *p = o->plan;
+	if (text)
+		return xstrdup(text);
 	const char *tmpl = p->prompt_template ? p->prompt_template : "{prompt}";
 	return plan_expand(p, &p->tasks[i], tmpl, o->t[i].worktree, prompt_file);
 }
 
 static strv task_argv(const struct orch *o, int i, const char *prompt_file, int resume,
-		      struct err *e)
+		      const char *text, struct err *e)
 {
 	const struct plan *p = o->plan;
 	const struct plan_task *pt = &p->tasks[i];
@@ -299,7 +396,7 @@ static strv task_argv(const struct orch *o, int i, const char *prompt_file, int 
 	}
 	/* {prompt} in an argv is the whole expanded prompt_template. */
 	struct plan_task copy = *pt;
-	char *prompt = full_prompt(o, i, prompt_file);
+	char *prompt = full_prompt(o, i, prompt_file, text);
 	copy.prompt = prompt;
 	size_t n = strv_len((strv)tmpl);
 	strv v = xcalloc(n + 1, sizeof *v);
@@ -311,7 +408,7 @@ static strv task_argv(const struct orch *o, int i, const char *prompt_file, int 
 
 strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct err *e)
 {
-	return task_argv(o, i, prompt_file, 0, e);
+	return task_argv(o, i, prompt_file, 0, NULL, e);
 }
 
 static int env_key_is(const char *entry, const char *key)
@@ -416,9 +513,10 @@ strv orch_setup_argv(const struct plan *p, const char *repo, char *const *argv)
 	return v;
 }
 
-static int write_prompt(const struct orch *o, int i, const char *path, struct err *e)
+static int write_prompt(const struct orch *o, int i, const char *path, const char *override,
+			struct err *e)
 {
-	char *text = full_prompt(o, i, path);
+	char *text = full_prompt(o, i, path, override);
 	char *tmp = xasprintf("%s.tmp", path);
 	int rc = 0;
 	FILE *f = fopen(tmp, "w");
@@ -433,7 +531,9 @@ static int write_prompt(const struct orch *o, int i, const char *path, struct er
 
 /* ---- starting ---- */
 
-static void spawn_task(struct orch *o, int i, int resume)
+/* Starts task i's agent in its worktree: its prompt, or text instead
+ * (written to .shoal/prompts/resolve/<id>.md) when given. */
+static void spawn_task(struct orch *o, int i, int resume, const char *text)
 {
 	struct orch_task *t = &o->t[i];
 	const struct plan_task *pt = &o->plan->tasks[i];
@@ -443,13 +543,19 @@ static void spawn_task(struct orch *o, int i, int resume)
 		set_state(o, i, TASK_FAILED, e.msg);
 		return;
 	}
-	char *pf = xasprintf("%s/prompts/%s.md", o->shoal_dir, pt->id);
-	if (write_prompt(o, i, pf, &e) < 0) {
+	char *pf = text ? xasprintf("%s/prompts/resolve/%s.md", o->shoal_dir, pt->id)
+			: xasprintf("%s/prompts/%s.md", o->shoal_dir, pt->id);
+	if (text) {
+		char *dir = xasprintf("%s/prompts/resolve", o->shoal_dir);
+		mkdir(dir, 0755);
+		free(dir);
+	}
+	if (write_prompt(o, i, pf, text, &e) < 0) {
 		set_state(o, i, TASK_FAILED, e.msg);
 		free(pf);
 		return;
 	}
-	strv argv = task_argv(o, i, pf, resume, &e);
+	strv argv = task_argv(o, i, pf, resume, text, &e);
 	if (!argv) {
 		set_state(o, i, TASK_FAILED, e.msg);
 		free(pf);
@@ -476,7 +582,8 @@ static void spawn_task(struct orch *o, int i, int resume)
 		struct state_task *s = st_of(o, i);
 		s->exit_code = -1;
 		s->term_signal = 0;
-		set_statef(o, i, TASK_RUNNING, "%s %s (pid %d)", resume ? "resumed with" : "started", prog, pid);
+		set_statef(o, i, TASK_RUNNING, "%s %s (pid %d)%s", resume ? "resumed with" : "started", prog, pid,
+			   text ? " to resolve the conflicts" : "");
 	}
 	strv_free(argv);
 	strv_free(env);
@@ -590,7 +697,7 @@ void orch_worktree_done(struct orch *o, int i, const char *path, const char *err
 	t->worktree = xstrdup(path);
 	t->needs_setup = 1; /* a new worktree: copy/symlink/setup first */
 	state_set_str(&st_of(o, i)->worktree, path);
-	spawn_task(o, i, 0);
+	spawn_task(o, i, 0, NULL);
 	if (o->t[i].st == TASK_FAILED)
 		orch_schedule(o);
 }
@@ -753,7 +860,7 @@ static int again(struct orch *o, int i, int resume, struct err *e)
 	}
 	if (resume) {
 		/* Check before leaving the current state. */
-		strv probe = task_argv(o, i, NULL, 1, e);
+		strv probe = task_argv(o, i, NULL, 1, NULL, e);
 		if (!probe)
 			return -1;
 		strv_free(probe);
@@ -761,7 +868,7 @@ static int again(struct orch *o, int i, int resume, struct err *e)
 	t->manual = 1;
 	if (set_state(o, i, TASK_STARTING, resume ? "resuming the agent's session" : "restarted in the same worktree") < 0)
 		return err_set(e, "%s", o->last_err.msg);
-	spawn_task(o, i, resume);
+	spawn_task(o, i, resume, NULL);
 	orch_schedule(o);
 	return 0;
 }
@@ -785,6 +892,70 @@ int orch_retry(struct orch *o, int i, struct err *e)
 	t->fresh = 1;
 	if (set_state(o, i, TASK_READY, "retry from scratch") < 0)
 		return err_set(e, "%s", o->last_err.msg);
+	orch_schedule(o);
+	return 0;
+}
+
+int orch_resolve(struct orch *o, int i, const char *base, const char *files, struct err *e)
+{
+	struct orch_task *t = &o->t[i];
+	const struct plan_task *pt = &o->plan->tasks[i];
+	enum task_state st = t->st;
+	if (st == TASK_STARTING || st == TASK_RUNNING)
+		return err_set(e, "task %s is %s: its agent is busy; wait until it is idle or done", pt->id,
+			       task_state_name(st));
+	if (st == TASK_MERGING || st == TASK_MERGED || st == TASK_PENDING || st == TASK_READY ||
+	    st == TASK_SKIPPED)
+		return err_set(e, "task %s is %s: nothing to resolve", pt->id, task_state_name(st));
+	if (!t->worktree)
+		return err_set(e, "task %s has no worktree", pt->id);
+	const char *tmpl = o->plan->resolve_prompt && *o->plan->resolve_prompt
+				   ? o->plan->resolve_prompt
+				   : "Resolve the merge conflicts in {files}, then git add them and git commit --no-edit.";
+	char *text = plan_expand_resolve(o->plan, pt, tmpl, t->worktree, NULL, base, files);
+	int rc = 0;
+	if (t->pid > 0) {
+		/* Its agent still runs (idle, waiting, or marked done): type it. */
+		if (task_transition_check(pt->id, st, TASK_RUNNING, e) < 0) {
+			free(text);
+			return -1;
+		}
+		size_t n = strlen(text);
+		if (!o->ops.type && !o->ops.send)
+			rc = err_set(e, "task %s: there is no way to type into its agent", pt->id);
+		else if (o->ops.type)
+			rc = o->ops.type(o->ops.ud, i, text, n, e);
+		else if ((rc = o->ops.send(o->ops.ud, i, text, n, e)) == 0)
+			rc = o->ops.send(o->ops.ud, i, "\r", 1, e);
+		if (rc == 0) {
+			int64_t now = (int64_t)util_now_ms();
+			t->mark = STATUS_MARK_NONE;
+			t->last_input_ms = now;
+			status_activity_start(&t->act, now);
+			set_statef(o, i, TASK_RUNNING, "resolve prompt typed to its agent: conflicts with %s in %s",
+				   base, files);
+		}
+		free(text);
+		return rc;
+	}
+	/* Its agent has exited: start it again in the worktree with the
+	 * resolve prompt instead of the task's prompt. */
+	if (orch_live(o) >= o->plan->max_workers) {
+		free(text);
+		return err_set(e, "all %d workers are busy; stop a task or wait, then resolve %s",
+			       o->plan->max_workers, pt->id);
+	}
+	if (task_transition_check(pt->id, st, TASK_STARTING, e) < 0) {
+		free(text);
+		return -1;
+	}
+	t->manual = 1;
+	if (set_statef(o, i, TASK_STARTING, "resolving the conflicts with %s in %s", base, files) < 0) {
+		free(text);
+		return err_set(e, "%s", o->last_err.msg);
+	}
+	spawn_task(o, i, 0, text);
+	free(text);
 	orch_schedule(o);
 	return 0;
 }

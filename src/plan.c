@@ -252,12 +252,21 @@ int plan_find(const struct plan *p, const char *id)
 
 /* ---------------------------------------------------------- expansion */
 
+/* The last one, {files}, is only known in resolve_prompt. */
 static const char *const placeholders[] = {
-	"id", "title", "prompt", "territory", "branch", "worktree", "deps", "prompt_file", "base", NULL,
+	"id", "title", "prompt", "territory", "branch", "worktree", "deps", "prompt_file", "base", "files", NULL,
 };
+#define NPLACEHOLDERS_COMMON (ARRAY_LEN(placeholders) - 2)
 
 char *plan_expand(const struct plan *p, const struct plan_task *t, const char *tmpl,
 		  const char *worktree, const char *prompt_file)
+{
+	return plan_expand_resolve(p, t, tmpl, worktree, prompt_file, NULL, NULL);
+}
+
+char *plan_expand_resolve(const struct plan *p, const struct plan_task *t, const char *tmpl,
+			  const char *worktree, const char *prompt_file, const char *base,
+			  const char *files)
 {
 	struct sbuf b = { 0 };
 	for (const char *s = tmpl; *s;) {
@@ -299,7 +308,9 @@ char *plan_expand(const struct plan *p, const struct plan_task *t, const char *t
 		} else if (IS("prompt_file")) {
 			sbuf_adds(&b, prompt_file ? prompt_file : "");
 		} else if (IS("base")) {
-			sbuf_adds(&b, p->base ? p->base : "HEAD");
+			sbuf_adds(&b, base ? base : p->base ? p->base : "HEAD");
+		} else if (IS("files") && files) {
+			sbuf_adds(&b, files);
 		} else if (IS("deps")) {
 			if (!t->ndeps)
 				sbuf_adds(&b, "none");
@@ -319,6 +330,12 @@ char *plan_expand(const struct plan *p, const struct plan_task *t, const char *t
 #define DEFAULT_TEMPLATE                                                                   \
 	"You are working on task {id}: {title}\n\n{prompt}\n\nOnly change files in: {territory}.\n" \
 	"Commit your work on this branch ({branch}) when you are done."
+
+#define DEFAULT_RESOLVE                                                                        \
+	"Task {id}: {base} was merged into your branch {branch} and the merge conflicts in: "      \
+	"{files}. Resolve the conflicts in {worktree}: keep the intent of both sides, remove every " \
+	"conflict marker, run the tests, then git add the files and conclude the merge with "      \
+	"git commit --no-edit. Change nothing else."
 
 
 
@@ -460,10 +477,12 @@ strv ld_get_strv(struct ld *l, const cJSON *obj, const char *key, int nonempty)
 	return out;
 }
 
-/* Unknown {placeholders} in a template are errors. */
-static void check_template(struct ld *l, const cJSON *node, const char *what, const char *s)
+/* Unknown {placeholders} in a template are errors ({files} is known only
+ * in resolve_prompt: with_files). */
+static void check_template_in(struct ld *l, const cJSON *node, const char *what, const char *s,
+			      int with_files)
 {
-	size_t nk = ARRAY_LEN(placeholders) - 1;
+	size_t nk = with_files ? ARRAY_LEN(placeholders) - 1 : NPLACEHOLDERS_COMMON;
 	for (; *s; s++) {
 		if (s[0] == '{' && s[1] == '{') {
 			s++;
@@ -485,18 +504,26 @@ static void check_template(struct ld *l, const cJSON *node, const char *what, co
 		int ok = 0;
 		for (size_t i = 0; i < nk && !ok; i++)
 			ok = !strcmp(name, placeholders[i]);
-		if (!ok) {
+		if (!ok && !strcmp(name, "files")) {
+			ld_err_at(l, node, "placeholder {files} in %s: it is known only in \"resolve_prompt\" "
+					   "(the conflicted files)", what);
+		} else if (!ok) {
 			const char *sug = util_suggest(name, placeholders, nk);
 			if (sug)
 				ld_err_at(l, node, "unknown placeholder {%s} in %s (did you mean {%s}?)", name, what, sug);
 			else
 				ld_err_at(l, node, "unknown placeholder {%s} in %s (known: {id} {title} {prompt} "
-						"{territory} {branch} {worktree} {deps} {prompt_file} {base}; "
+						"{territory} {branch} {worktree} {deps} {prompt_file} {base}%s; "
 						"write {{ for a literal brace)",
-				       name, what);
+				       name, what, with_files ? " {files}" : "");
 		}
 		s = e;
 	}
+}
+
+static void check_template(struct ld *l, const cJSON *node, const char *what, const char *s)
+{
+	check_template_in(l, node, what, s, 0);
 }
 
 static void check_regex(struct ld *l, const cJSON *node, const char *what, const char *re)
@@ -577,7 +604,7 @@ static void load_profiles(struct ld *l, const cJSON *agents)
 
 static const char *const plan_keys[] = {
 	"name", "description", "base", "branch_prefix", "max_workers", "mode", "agent", "agents",
-	"validate", "prompt_template", "auto_merge", "auto_advance", "setup", "copy", "symlink",
+	"validate", "prompt_template", "resolve_prompt", "auto_merge", "auto_advance", "setup", "copy", "symlink",
 	"idle_after", "tasks", NULL,
 };
 static const char *const task_keys[] = {
@@ -801,6 +828,8 @@ void ld_set_defaults(struct plan *p)
 		p->branch_prefix = default_prefix(p->name);
 	if (!p->prompt_template)
 		p->prompt_template = xstrdup(DEFAULT_TEMPLATE);
+	if (!p->resolve_prompt)
+		p->resolve_prompt = xstrdup(DEFAULT_RESOLVE);
 }
 
 /* Checks that apply to every format once tasks are loaded. */
@@ -903,6 +932,10 @@ static void load_shoal(struct ld *l, const cJSON *root)
 	if (p->prompt_template)
 		check_template(l, cJSON_GetObjectItemCaseSensitive(root, "prompt_template"), "\"prompt_template\"",
 			       p->prompt_template);
+	p->resolve_prompt = ld_dup_str(l, root, "resolve_prompt");
+	if (p->resolve_prompt)
+		check_template_in(l, cJSON_GetObjectItemCaseSensitive(root, "resolve_prompt"),
+				  "\"resolve_prompt\"", p->resolve_prompt, 1);
 	p->setup = ld_dup_str(l, root, "setup");
 	p->copy = ld_get_strv(l, root, "copy", 0);
 	p->symlink = ld_get_strv(l, root, "symlink", 0);
@@ -1040,6 +1073,7 @@ void plan_free(struct plan *p)
 	free(p->agent);
 	free(p->validate);
 	free(p->prompt_template);
+	free(p->resolve_prompt);
 	free(p->setup);
 	strv_free(p->copy);
 	strv_free(p->symlink);

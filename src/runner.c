@@ -313,6 +313,7 @@ void runner_close(struct runner *r)
 	while (runner_event_next(r))
 		;
 	free(r->q);
+	free(r->ujobs);
 	free(r->pmap);
 	free(r->a);
 	sbuf_free(&r->mline);
@@ -321,6 +322,72 @@ void runner_close(struct runner *r)
 	free(r->repo);
 	free(r->shoal);
 	free(r);
+}
+
+/* ---- a new plan for the live run ---- */
+
+int runner_replan_check(struct runner *r, const struct plan *np, struct err *e)
+{
+	int jobs = r->w ? gitworker_pending(r->w) : 0;
+	if (jobs > 0 || r->orch.merging >= 0 || r->orch.nmq > 0)
+		return err_set(e, "git work is in progress (%d job%s%s): reload the plan when it is done",
+			       jobs, jobs == 1 ? "" : "s", r->orch.merging >= 0 ? ", a merge" : "");
+	if (plandiff_check_live(r->p, np, &r->orch.st, e) < 0)
+		return -1;
+	for (int i = 0; i < r->p->ntasks; i++) /* a removed task's process (a skipped one, stopping) */
+		if (plan_find(np, r->p->tasks[i].id) < 0 && runner_task_alive(r, i))
+			return err_set(e, "task %s still has a live process: wait until it has stopped",
+				       r->p->tasks[i].id);
+	return 0;
+}
+
+int runner_replan(struct runner *r, struct plan *np, int *from, struct err *e)
+{
+	if (runner_replan_check(r, np, e) < 0)
+		return -1;
+	char *hash = state_hash_file(np->path, e);
+	if (!hash)
+		return -1;
+	for (int j = 0; j < np->ntasks; j++)
+		from[j] = plan_find(r->p, np->tasks[j].id);
+	if (orch_replan(&r->orch, np, from, hash, e) < 0) {
+		free(hash);
+		return -1;
+	}
+	free(hash);
+	struct agent *na = xcalloc((size_t)np->ntasks + 1, sizeof *na);
+	unsigned char *kept = xcalloc((size_t)r->p->ntasks + 1, 1);
+	for (int j = 0; j < np->ntasks; j++) {
+		if (from[j] >= 0) {
+			na[j] = r->a[from[j]];
+			kept[from[j]] = 1;
+		} else {
+			na[j].pty.fd = -1;
+			na[j].logfd = -1;
+		}
+	}
+	for (int i = 0; i < r->p->ntasks; i++)
+		if (!kept[i])
+			runner_agent_free(&r->a[i]);
+	if (r->merge_task >= 0) {
+		int m = -1;
+		for (int j = 0; j < np->ntasks; j++)
+			if (from[j] == r->merge_task)
+				m = j;
+		r->merge_task = m;
+	}
+	free(kept);
+	free(r->a);
+	r->a = na;
+	free(r->pmap); /* sized by the task count: made again by runner_pollfds */
+	r->pmap = NULL;
+	r->npmap = 0;
+	r->p = np;
+	snapshot_plan(r);
+	free(r->changes);
+	r->changes = NULL;
+	orch_schedule(&r->orch);
+	return 0;
 }
 
 /* ---- accessors ---- */

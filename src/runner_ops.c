@@ -285,6 +285,21 @@ static int op_send(void *ud, int i, const char *bytes, size_t n, struct err *e)
 	return 0;
 }
 
+/* A prompt typed into the agent: pasted through its terminal (bracketed
+ * when the agent asked for it), then Enter. */
+static int op_type(void *ud, int i, const char *text, size_t n, struct err *e)
+{
+	struct runner *r = ud;
+	struct agent *a = &r->a[i];
+	if (a->pty.fd < 0 || a->pty.exited || a->pty.eof || !a->term)
+		return err_set(e, "task %s has no running process", r->p->tasks[i].id);
+	term_paste(a->term, text, n);
+	term_drain(a);
+	pty_write(&a->pty, "\r", 1);
+	log_note(r, i, "typed the resolve prompt (%zu bytes)", n);
+	return 0;
+}
+
 static void op_event(void *ud, const struct task_event *ev)
 {
 	struct runner *r = ud;
@@ -306,6 +321,7 @@ void runner_ops_init(struct runner *r, struct orch_ops *ops)
 	ops->kill = op_kill;
 	ops->merge = op_merge;
 	ops->send = op_send;
+	ops->type = op_type;
 	ops->event = op_event;
 }
 
@@ -367,8 +383,23 @@ static void merge_done(struct runner *r, int i, struct gw_msg *m)
 		sbuf_adds(&d, res->msg[0] ? res->msg : merge_outcome_name(res->outcome));
 		break;
 	}
+	/* The tasks queued after it: a conflict or failed validation stops them. */
+	struct sbuf rest = { 0 };
+	for (int k = 0; k < r->orch.nmq; k++)
+		sbuf_printf(&rest, "%s%s", k ? ", " : "", r->p->tasks[r->orch.mq[k]].id);
 	const char *commit = res->new_tip[0] ? res->new_tip : res->preview.base_tip;
 	orch_merge_done(&r->orch, i, outcome, commit[0] ? commit : NULL, d.s);
+	const char *id = r->p->tasks[i].id;
+	if (r->orch.t[i].st == TASK_CONFLICT)
+		runner_emitf(r, RUNNER_EV_ERROR, i,
+			     "conflict with %s in %s, merge stopped%s%s%s; B (dashboard) or --resolve (shoal "
+			     "run) merges %s into %s for its agent to resolve, then merge %s again",
+			     r->base, d.s ? d.s : "?", rest.len ? " (" : "", rest.len ? rest.s : "",
+			     rest.len ? (strchr(rest.s, ',') ? " wait)" : " waits)") : "", r->base, id, id);
+	else if (r->orch.t[i].st == TASK_INVALID && rest.len)
+		runner_emitf(r, RUNNER_EV_ERROR, i, "validation failed, merge stopped (%s %s)", rest.s,
+			     strchr(rest.s, ',') ? "wait" : "waits");
+	sbuf_free(&rest);
 	sbuf_free(&d);
 }
 
@@ -392,15 +423,49 @@ static void into_done(struct runner *r, int i, struct gw_msg *m)
 			     res->worktree ? res->worktree : "its worktree");
 		break;
 	case INTO_CONFLICTS: {
+		/* The markers are in its worktree: hand them to its agent. */
 		struct sbuf b = { 0 };
 		for (int k = 0; k < res->nconflicts; k++)
 			sbuf_printf(&b, "%s%s", k ? ", " : "", res->conflicts[k]);
-		runner_emitf(r, RUNNER_EV_ERROR, i, "merging %s into %s left %d conflict%s in %s: %s", r->base, id,
-			     res->nconflicts, res->nconflicts == 1 ? "" : "s",
-			     res->worktree ? res->worktree : "its worktree", b.s ? b.s : "");
+		const char *files = b.s ? b.s : "";
+		int alive = r->orch.t[i].pid > 0;
+		struct err e = { { 0 } };
+		if (orch_resolve(&r->orch, i, r->base, files, &e) == 0)
+			runner_emitf(r, RUNNER_EV_INFO, i, "merging %s into %s left %d conflict%s (%s): %s", r->base,
+				     id, res->nconflicts, res->nconflicts == 1 ? "" : "s", files,
+				     alive ? "the resolve prompt was typed to its agent"
+					   : "its agent was started again to resolve them");
+		else
+			runner_emitf(r, RUNNER_EV_ERROR, i,
+				     "merging %s into %s left %d conflict%s in %s (%s); its agent could not take "
+				     "them: %s", r->base, id, res->nconflicts, res->nconflicts == 1 ? "" : "s",
+				     res->worktree ? res->worktree : "its worktree", files, e.msg);
 		sbuf_free(&b);
 		break;
 	}
+	}
+}
+
+unsigned runner_git_job(struct runner *r, gw_fn fn, void *arg, void (*free_arg)(void *),
+			void (*free_result)(void *), runner_git_done done, void *ud)
+{
+	unsigned id = gitworker_submit(r->w, fn, arg, free_arg, free_result, NULL);
+	r->ujobs = xrealloc(r->ujobs, (size_t)(r->nujobs + 1) * sizeof *r->ujobs);
+	r->ujobs[r->nujobs++] = (struct runner_ujob){ id, done, ud };
+	return id;
+}
+
+static void ujob_done(struct runner *r, struct gw_msg *m)
+{
+	for (int k = 0; k < r->nujobs; k++) {
+		if (r->ujobs[k].id != m->job)
+			continue;
+		struct runner_ujob u = r->ujobs[k];
+		memmove(&r->ujobs[k], &r->ujobs[k + 1], (size_t)(r->nujobs - k - 1) * sizeof *r->ujobs);
+		r->nujobs--;
+		if (u.done)
+			u.done(u.ud, m->job, m->rc, &m->result, &m->err);
+		return;
 	}
 }
 
@@ -408,6 +473,12 @@ void runner_git_messages(struct runner *r)
 {
 	struct gw_msg *m;
 	while (r->w && (m = gitworker_next(r->w))) {
+		if (m->op == GW_CUSTOM) { /* runner_git_job */
+			if (m->kind == GW_DONE)
+				ujob_done(r, m);
+			gw_msg_free(m);
+			continue;
+		}
 		int i = UD_TASK(m->ud);
 		if (i < 0 || i >= r->p->ntasks) {
 			gw_msg_free(m);
@@ -580,9 +651,14 @@ int runner_merge_base_into(struct runner *r, int i, struct err *e)
 		return -1;
 	if (!r->orch.t[i].worktree)
 		return err_set(e, "task %s has no worktree yet", r->p->tasks[i].id);
-	if (task_state_live(r->orch.t[i].st))
-		return err_set(e, "task %s is %s: stop it first (the merge changes its files)",
-			       r->p->tasks[i].id, task_state_name(r->orch.t[i].st));
+	enum task_state st = r->orch.t[i].st;
+	/* An idle or waiting agent is not touching its files: the conflict
+	 * will be typed to it. A working one is. */
+	if (st == TASK_STARTING || st == TASK_RUNNING)
+		return err_set(e, "task %s is %s: wait until its agent is idle or done, or stop it (the "
+			       "merge changes its files)", r->p->tasks[i].id, task_state_name(st));
+	if (st == TASK_MERGING)
+		return err_set(e, "task %s is being merged", r->p->tasks[i].id);
 	gitworker_merge_into(r->w, r->base, r->orch.t[i].branch, UD(i));
 	return 0;
 }

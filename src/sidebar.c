@@ -315,6 +315,11 @@ int sidebar_build(const struct plan *p, const struct sidebar_task *t, int width,
 				sidebar_elapsed(now_ms - st->start_ms, right, sizeof right);
 			else if (st->start_ms > 0 && st->end_ms >= st->start_ms)
 				sidebar_elapsed(st->end_ms - st->start_ms, right, sizeof right);
+			if (st->nfiles > 0 && width >= 26) { /* changed files before the time */
+				char both[40];
+				snprintf(both, sizeof both, "%df%s%.24s", st->nfiles, right[0] ? " " : "", right);
+				snprintf(right, sizeof right, "%s", both);
+			}
 			char warn[16] = "";
 			if (st->warn & (SB_WARN_OVERLAP | SB_WARN_TERRITORY))
 				snprintf(warn, sizeof warn, "⚠");

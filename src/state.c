@@ -75,6 +75,18 @@ struct state_task *state_task_find(struct state *s, const char *id)
 	return NULL;
 }
 
+int state_task_remove(struct state *s, const char *id)
+{
+	struct state_task *t = state_task_find(s, id);
+	if (!t)
+		return 0;
+	int i = (int)(t - s->tasks);
+	task_free(t);
+	memmove(&s->tasks[i], &s->tasks[i + 1], (size_t)(s->ntasks - i - 1) * sizeof *s->tasks);
+	s->ntasks--;
+	return 1;
+}
+
 struct state_task *state_task_get(struct state *s, const char *id)
 {
 	struct state_task *t = state_task_find(s, id);

@@ -43,8 +43,9 @@ const uint32_t task_transitions[TASK_NSTATES] = {
 	[TASK_IDLE] = B(TASK_RUNNING) | B(TASK_WAITING) | LIVE_EXITS,
 	[TASK_WAITING] = B(TASK_RUNNING) | B(TASK_IDLE) | LIVE_EXITS,
 	/* done: merge it; or the process, marked done while alive, then exits
-	 * non-zero (failed); or do it again. */
-	[TASK_DONE] = B(TASK_MERGING) | B(TASK_FAILED) | AGAIN,
+	 * non-zero (failed); or do it again; or its still-running agent gets
+	 * more work (a resolve prompt typed to it: orch_resolve). */
+	[TASK_DONE] = B(TASK_MERGING) | B(TASK_FAILED) | B(TASK_RUNNING) | AGAIN,
 	/* failed/stopped: the operator may accept the work anyway (mark done). */
 	[TASK_FAILED] = B(TASK_DONE) | AGAIN,
 	[TASK_STOPPED] = B(TASK_DONE) | AGAIN,
@@ -54,8 +55,9 @@ const uint32_t task_transitions[TASK_NSTATES] = {
 	[TASK_MERGING] = B(TASK_MERGED) | B(TASK_CONFLICT) | B(TASK_INVALID) | B(TASK_DONE),
 	/* Final. */
 	[TASK_MERGED] = 0,
-	/* Try the merge again (after fixing the branch), or redo the task. */
-	[TASK_CONFLICT] = B(TASK_MERGING) | B(TASK_DONE) | AGAIN,
+	/* Try the merge again (after fixing the branch), or redo the task, or
+	 * its still-running agent resolves it (a resolve prompt typed to it). */
+	[TASK_CONFLICT] = B(TASK_MERGING) | B(TASK_DONE) | B(TASK_RUNNING) | AGAIN,
 	[TASK_INVALID] = B(TASK_MERGING) | B(TASK_DONE) | AGAIN,
 	/* Resume (starting), retry (ready), skip, or accept/reject by hand. */
 	[TASK_INTERRUPTED] = B(TASK_DONE) | B(TASK_FAILED) | B(TASK_STOPPED) | AGAIN,

@@ -22,6 +22,7 @@ for f in $FILES; do
 	write_file "$f"
 	printf '# decision: %s\n' "$choice" >>"$f"
 done
+register
 step "Running the tests" 1
 [ -n "$FILES" ] && commit "$TASK: $TITLE ($choice)" $FILES
 outro "$choice"

@@ -13,6 +13,9 @@
 #   SHOAL_DEMO_SPEED  delay multiplier: 1 = demo pace (default), 0.1 = ten
 #                     times faster, 0 = no delays at all (tests)
 #   SIM_FILES         files (relative to the worktree) this agent writes
+#   SIM_REGISTER      a file where it also registers its module's command:
+#                     one line added after the line "# the modules' commands"
+#                     (two tasks doing so at once conflict when merged)
 #   NO_COLOR          set: no colours
 set -u
 
@@ -96,10 +99,26 @@ write_file() {
 	say "  ${C_YELLOW}edit${C_OFF} $_wp"
 }
 
-# commit MESSAGE FILE...: commits exactly those files.
+# register: adds the command of this task's first module (SIM_FILES) to
+# SIM_REGISTER, after its line "# the modules' commands".
+register() {
+	[ -n "${SIM_REGISTER:-}" ] || return 0
+	set -- $FILES
+	_rn=$(basename "${1:-$TASK}" .sh | tr -c 'a-zA-Z0-9_\n' '_')
+	step "Registering $_rn in $SIM_REGISTER" 1
+	awk -v line="$_rn) shift; ${_rn}_hello \"\$@\" ;;" '
+		{ print }
+		/^# the modules. commands/ { print line }
+	' "$SIM_REGISTER" >"$SIM_REGISTER.sim-tmp" && cat "$SIM_REGISTER.sim-tmp" >"$SIM_REGISTER" &&
+		rm -f "$SIM_REGISTER.sim-tmp" || { say "${C_RED}✗ cannot edit $SIM_REGISTER${C_OFF}"; exit 4; }
+	say "  ${C_YELLOW}edit${C_OFF} $SIM_REGISTER"
+}
+
+# commit MESSAGE FILE...: commits exactly those files (and SIM_REGISTER).
 commit() {
 	_cm=$1
 	shift
+	[ -n "${SIM_REGISTER:-}" ] && set -- "$@" "$SIM_REGISTER"
 	git add -- "$@" && git commit -q -m "$_cm" -- "$@" ||
 		{ say "${C_RED}✗ git commit failed${C_OFF}"; exit 4; }
 	say "  ${C_YELLOW}commit${C_OFF} $(git rev-parse --short HEAD) $_cm"
@@ -119,4 +138,5 @@ work() {
 		step "Writing $_f" 1
 		write_file "$_f"
 	done
+	register
 }

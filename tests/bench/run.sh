@@ -21,6 +21,14 @@ section "persisting the run"
 section "git engine (20,000 files)"
 nice "$build/bench/bench_git" || rc=1
 
+# --- dashboard: the next-wave key to 8 agents running (20,000 files) ---
+section "next wave: 8 agents running vs 8 git worktree add (20,000 files)"
+nice "$build/bench/bench_wave" || rc=1
+# --- dashboard: sidebar and frame cost with 100 tasks ---
+section "dashboard frames with 100 tasks"
+nice "$build/bench/bench_frame" "$build/shoal" || rc=1
+# --- end dashboard ---
+
 # --- terminal engine: shoal exec vs tmux vs raw pty (term-screen) ---
 section "terminal engine: shoal exec vs tmux (term-screen)"
 sh "$top/tests/bench/exec.sh" "$build" || rc=1

@@ -21,7 +21,7 @@ while IFS= read -r l; do
 $l"
 done <"$T/keys.txt"
 t_eq "the man page has every binding" "" "$missing"
-t_eq "one line per action with help, plus the prefix" 29 "$(wc -l <"$T/keys.txt")"
+t_eq "one line per action with help, plus the prefix" 31 "$(wc -l <"$T/keys.txt")"
 
 out=$("$SHOAL" config --print)
 t_has "config --print shows the defaults" '"prefix": "C-g"' "$out"

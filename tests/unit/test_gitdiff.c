@@ -170,6 +170,47 @@ static void test_task_changes(void **st)
 	gt_teardown();
 }
 
+static void test_patch(void **st)
+{
+	(void)st;
+	gt_setup();
+	struct err e = { { 0 } };
+	struct gitrepo *r = gitrepo_open(gt_repo, &e);
+	assert_non_null(r);
+	/* a branch editing, adding and renaming; the base moves on meanwhile */
+	assert_int_equal(gt_sh("cd '%s' && git checkout -qb shoal/t/p && "
+			       "printf 'int a;\nint b2;\nint c;\n' >src/a.c && echo new >new.txt && "
+			       "git mv docs/guide.md docs/manual.md && git add -A && " GIT " commit -qm p && "
+			       "git checkout -q main && echo more >>README && " GIT " commit -qam base",
+			       gt_repo),
+			 0);
+	char *text = NULL;
+	int cut = -1;
+	assert_int_equal(gitdiff_patch(r, "main", "shoal/t/p", 0, &text, &cut, &e), 0);
+	assert_int_equal(cut, 0);
+	/* the same text as git diff base...branch (the oracle) */
+	char *g = gt_out("git -C '%s' -c core.abbrev=7 diff --no-color --no-ext-diff -M main...shoal/t/p", gt_repo);
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		text[--n] = 0;
+	assert_string_equal(text, g);
+	assert_non_null(strstr(text, "rename from docs/guide.md"));
+	assert_non_null(strstr(text, "-int b;\n+int b2;"));
+	free(text);
+	/* cut at a line count */
+	assert_int_equal(gitdiff_patch(r, "main", "shoal/t/p", 3, &text, &cut, &e), 0);
+	assert_int_equal(cut, 1);
+	int lines = 0;
+	for (char *c = text; *c; c++)
+		lines += *c == '\n';
+	assert_true(lines <= 4);
+	free(text);
+	assert_int_equal(gitdiff_patch(r, "main", "nosuch", 0, &text, &cut, &e), -1);
+	assert_non_null(strstr(e.msg, "nosuch"));
+	gitrepo_close(r);
+	gt_teardown();
+}
+
 int main(void)
 {
 	gitrepo_global_init();
@@ -177,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_territory),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_task_changes),
+		cmocka_unit_test(test_patch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -447,6 +447,9 @@ static void test_into_task(void **st)
 			       " commit -q --no-edit",
 			       wt),
 			 0);
+	/* concluded with the message shoal wrote (naming the base, not its id) */
+	char *subj = gt_out("git -C '%s' log -1 --format=%%s", wt);
+	assert_string_equal(subj, "Merge branch 'main' into shoal/t/x");
 	struct merge_opts o = { .id = "x", .validate = "grep -q resolved README" };
 	struct merge_result res;
 	assert_int_equal(merge_task(r, "main", "shoal/t/x", &o, &res, &e), 0);

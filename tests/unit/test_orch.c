@@ -354,6 +354,98 @@ static void test_conflict_stops_sequence(void **st)
 	fx_free(&f);
 }
 
+/* A conflict handed to the task's agent (orch_resolve): an exited agent is
+ * started again in its worktree with the resolve prompt instead of the
+ * task's prompt; a live one (marked done, still running) gets the prompt
+ * typed; either way the task ends done and merges again. */
+static void test_resolve(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, "{\"name\":\"t\",\"max_workers\":2,"
+		    "\"resolve_prompt\":\"fix {id}: {files} vs {base} in {worktree}\",\"tasks\":["
+		    "{\"id\":\"a\",\"prompt\":\"do A\",\"command\":[\"sh\",\"{prompt}\",\"{prompt_file}\"]},"
+		    "{\"id\":\"b\",\"prompt\":\"do B\",\"command\":[\"sh\",\"{prompt}\"]}]}");
+	assert_int_equal(orch_next_wave(&f.o, &e), 0);
+	finish(&f, "a", 0);
+	finish(&f, "b", 0);
+	CALLS(&f, "wt:0;wt:1;spawn:0;spawn:1;");
+	/* a merges; b conflicts. */
+	assert_int_equal(orch_merge_wave(&f.o, &e), 0);
+	orch_merge_done(&f.o, IDX(&f, "a"), "merged", "1", NULL);
+	orch_merge_done(&f.o, IDX(&f, "b"), "conflict", NULL, "x.c");
+	CALLS(&f, "merge:0:shoal/t/a;merge:1:shoal/t/b;");
+	assert_int_equal(orch_resolve(&f.o, IDX(&f, "a"), "main", "x.c", &e), -1);
+	assert_string_equal(e.msg, "task a is merged: nothing to resolve");
+
+	/* b's agent has exited: restarted with the resolve prompt. */
+	sbuf_free(&f.r.events);
+	assert_int_equal(orch_resolve(&f.o, IDX(&f, "b"), "main", "x.c, y.c", &e), 0);
+	CALLS(&f, "spawn:1;");
+	assert_int_equal(ST(&f, "b"), TASK_RUNNING);
+	char *wt = xasprintf("%s/.shoal/worktrees/b", f.dir);
+	char *want = xasprintf("fix b: x.c, y.c vs main in %s", wt);
+	assert_string_equal(f.r.argv[1], want);
+	assert_string_equal(f.r.cwd, wt);
+	assert_string_equal(f.r.events.s, "b:conflict>starting;b:starting>running;");
+	/* The resolve prompt has its own file; the task's prompt is kept. */
+	char *rp = xasprintf("%s/prompts/resolve/b.md", f.shoal);
+	size_t n;
+	char *text = util_read_file(rp, &n, NULL);
+	assert_non_null(text);
+	char *want_nl = xasprintf("%s\n", want);
+	assert_string_equal(text, want_nl);
+	free(text);
+	free(want_nl);
+	free(rp);
+	char *tp = xasprintf("%s/prompts/b.md", f.shoal);
+	text = util_read_file(tp, &n, NULL);
+	assert_non_null(strstr(text, "do B"));
+	free(text);
+	free(tp);
+	struct state_task *s = state_task_find(&f.o.st, "b");
+	assert_string_equal(s->reason, "started sh (pid 1002) to resolve the conflicts");
+	/* Busy while it works. */
+	assert_int_equal(orch_resolve(&f.o, IDX(&f, "b"), "main", "x.c", &e), -1);
+	assert_string_equal(e.msg, "task b is running: its agent is busy; wait until it is idle or done");
+	/* It resolves and exits: done, merged again. */
+	orch_exited(&f.o, IDX(&f, "b"), 0, 0);
+	assert_int_equal(ST(&f, "b"), TASK_DONE);
+	assert_int_equal(orch_merge(&f.o, IDX(&f, "b"), &e), 0);
+	orch_merge_done(&f.o, IDX(&f, "b"), "merged", "2", NULL);
+	assert_int_equal(ST(&f, "b"), TASK_MERGED);
+	CALLS(&f, "merge:1:shoal/t/b;");
+	free(want);
+	free(wt);
+	fx_free(&f);
+
+	/* A live agent, marked done, conflicts: the prompt is typed to it. */
+	fx_init(&f, "{\"name\":\"t\",\"tasks\":[{\"id\":\"a\",\"command\":[\"sh\"]}]}");
+	assert_int_equal(orch_next_wave(&f.o, &e), 0);
+	wt_ready(&f, "a");
+	assert_int_equal(orch_mark(&f.o, IDX(&f, "a"), STATUS_MARK_DONE, &e), 0);
+	assert_int_equal(orch_merge(&f.o, IDX(&f, "a"), &e), 0);
+	orch_merge_done(&f.o, IDX(&f, "a"), "conflict", NULL, "x.c");
+	CALLS(&f, "wt:0;spawn:0;merge:0:shoal/t/a;");
+	sbuf_free(&f.r.events);
+	assert_int_equal(orch_resolve(&f.o, IDX(&f, "a"), "dev", "x.c", &e), 0);
+	/* The default prompt (no resolve_prompt in the plan), then Enter. */
+	char *c = calls(&f);
+	assert_non_null(strstr(c, "send:0:Task a: dev was merged into your branch shoal/t/a and the merge conflicts in: x.c."));
+	assert_non_null(strstr(c, ";send:0:\\r;"));
+	free(c);
+	assert_string_equal(f.r.events.s, "a:conflict>running;");
+	assert_int_equal(f.o.t[0].mark, STATUS_MARK_NONE);
+	/* No worker free for an exited agent. */
+	orch_exited(&f.o, IDX(&f, "a"), 0, 0);
+	assert_int_equal(ST(&f, "a"), TASK_DONE);
+	f.p->max_workers = 0;
+	assert_int_equal(orch_resolve(&f.o, IDX(&f, "a"), "dev", "x.c", &e), -1);
+	assert_string_equal(e.msg, "all 0 workers are busy; stop a task or wait, then resolve a");
+	fx_free(&f);
+}
+
 static void test_dag_mode_and_manual_start(void **st)
 {
 	(void)st;
@@ -1007,11 +1099,69 @@ static void test_report(void **st)
 	fx_free(&f);
 }
 
+/* A new plan for the live run: tasks keep their state and branch under new
+ * indices, a new task joins its (open) wave and waits for a worker, a task
+ * that never started is forgotten (also in state.json), the hash is saved. */
+static void test_replan(void **st)
+{
+	(void)st;
+	struct fx f;
+	struct err e;
+	fx_init(&f, PLAN5);
+	assert_int_equal(orch_next_wave(&f.o, &e), 0);
+	CALLS(&f, "wt:0;wt:1;");
+	assert_int_equal(ST(&f, "c"), TASK_READY);
+	/* f is new (wave 1), c is gone, the order changes, e loses b */
+	struct plan *np = parse("{\"name\":\"t\",\"max_workers\":2,\"tasks\":["
+				"{\"id\":\"f\",\"command\":[\"true\"]},"
+				"{\"id\":\"b\",\"command\":[\"sh\",\"-c\",\"echo {id}\"]},"
+				"{\"id\":\"a\",\"command\":[\"sh\",\"-c\",\"echo {id}\"]},"
+				"{\"id\":\"d\",\"depends_on\":[\"a\"],\"command\":[\"true\"]},"
+				"{\"id\":\"e\",\"depends_on\":[\"d\"],\"command\":[\"true\"]}]}");
+	int from[5];
+	for (int j = 0; j < np->ntasks; j++)
+		from[j] = plan_find(f.p, np->tasks[j].id);
+	assert_int_equal(from[0], -1);
+	assert_int_equal(orch_replan(&f.o, np, from, "fnv1a64:00000000000000ff", &e), 0);
+	plan_free(f.p);
+	f.p = np;
+	assert_int_equal(ST(&f, "a"), TASK_STARTING);
+	assert_int_equal(ST(&f, "b"), TASK_STARTING);
+	assert_string_equal(f.o.t[IDX(&f, "a")].branch, "shoal/t/a");
+	assert_string_equal(f.o.t[IDX(&f, "f")].branch, "shoal/t/f");
+	assert_int_equal(ST(&f, "f"), TASK_PENDING);
+	assert_null(state_task_find(&f.o.st, "c"));
+	assert_non_null(state_task_find(&f.o.st, "f"));
+	assert_int_equal(f.o.g.n, 5);
+	/* wave 1 is open: f gets ready, and waits for one of the two workers */
+	orch_schedule(&f.o);
+	CALLS(&f, "");
+	assert_int_equal(ST(&f, "f"), TASK_READY);
+	wt_ready(&f, "a");
+	CALLS(&f, "spawn:2;");
+	orch_exited(&f.o, IDX(&f, "a"), 0, 0);
+	CALLS(&f, "wt:0;"); /* f, at its new index */
+	/* on disk */
+	char *sp = xasprintf("%s/state.json", f.shoal);
+	struct state s;
+	struct err le;
+	assert_int_equal(state_load(&s, sp, &le), 1);
+	assert_string_equal(s.plan_hash, "fnv1a64:00000000000000ff");
+	assert_null(state_task_find(&s, "c"));
+	assert_int_equal(state_task_find(&s, "a")->st, TASK_DONE);
+	assert_int_equal(state_task_find(&s, "f")->st, TASK_STARTING);
+	state_free(&s);
+	free(sp);
+	assert_int_equal(f.o.nerrors, 0);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_waves_queue_merge),
 		cmocka_unit_test(test_conflict_stops_sequence),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_dag_mode_and_manual_start),
 		cmocka_unit_test(test_start_failures),
 		cmocka_unit_test(test_marks_stop_skip_retry),
@@ -1022,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_status_signals_and_ctl),
 		cmocka_unit_test(test_worktree_setup),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_replan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -288,6 +288,34 @@ static void test_agents(void **s)
 		     "p.json:1:49: error: invalid regular expression in \"waiting\": Unmatched ( or \\(");
 	expect_error("{\"prompt_template\": \"do {titel}\", " T1B "{\"id\": \"a\"}]}",
 		     "p.json:1:21: error: unknown placeholder {titel} in \"prompt_template\" (did you mean {title}?)");
+	/* {files} exists only in resolve_prompt; its placeholders are checked too */
+	expect_error("{\"prompt_template\": \"do {files}\", " T1B "{\"id\": \"a\"}]}",
+		     "p.json:1:21: error: placeholder {files} in \"prompt_template\": it is known only in "
+		     "\"resolve_prompt\" (the conflicted files)");
+	expect_error("{\"resolve_prompt\": \"fix {file}\", " T1B "{\"id\": \"a\"}]}",
+		     "p.json:1:20: error: unknown placeholder {file} in \"resolve_prompt\" (did you mean {files}?)");
+	expect_error("{\"resolve_prompt\": \"fix {x}\", " T1B "{\"id\": \"a\"}]}",
+		     "p.json:1:20: error: unknown placeholder {x} in \"resolve_prompt\" (known: {id} {title} {prompt} "
+		     "{territory} {branch} {worktree} {deps} {prompt_file} {base} {files}; write {{ for a literal brace)");
+	expect_error("{\"resolve_prompt\": 3, " T1B "{\"id\": \"a\"}]}",
+		     "p.json:1:20: error: \"resolve_prompt\" must be a string, not a number");
+	{
+		char *rerr;
+		struct plan *rp = parse("{\"resolve_prompt\": \"{id}: {files} with {base}\", " T1B "{\"id\": \"a\"}]}", &rerr);
+		assert_non_null(rp);
+		char *x = plan_expand_resolve(rp, &rp->tasks[0], rp->resolve_prompt, "/w", NULL, "dev", "a.c, b.c");
+		assert_string_equal(x, "a: a.c, b.c with dev");
+		free(x);
+		plan_free(rp);
+		free(rerr);
+		/* the default names the files and how to conclude */
+		rp = parse("{" T1B "{\"id\": \"a\"}]}", &rerr);
+		assert_non_null(rp);
+		assert_non_null(strstr(rp->resolve_prompt, "{files}"));
+		assert_non_null(strstr(rp->resolve_prompt, "git commit --no-edit"));
+		plan_free(rp);
+		free(rerr);
+	}
 	/* a task with a command needs no agent; a plan-level profile overrides a built-in */
 	char *err;
 	struct plan *p = parse("{\"agents\": {\"claude\": [\"my-claude\", \"{prompt}\"]}, \"tasks\": [{\"id\": \"a\", \"agent\": "

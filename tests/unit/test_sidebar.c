@@ -106,8 +106,8 @@ static void test_rows(void **s)
 	struct plan *p = load();
 	struct sidebar_task t[6] = { 0 };
 	t[0] = (struct sidebar_task){ .st = TASK_MERGED, .start_ms = 1000, .end_ms = 63000 };
-	t[1] = (struct sidebar_task){ .st = TASK_RUNNING, .start_ms = 100000 };
-	t[3] = (struct sidebar_task){ .st = TASK_WAITING, .start_ms = 100000,
+	t[1] = (struct sidebar_task){ .st = TASK_RUNNING, .start_ms = 100000, .nfiles = 3 };
+	t[3] = (struct sidebar_task){ .st = TASK_WAITING, .start_ms = 100000, .nfiles = 12,
 				      .warn = SB_WARN_OVERLAP };
 	struct sidebar_row *r;
 	int n = sidebar_build(p, t, 40, 112000, &r);
@@ -119,11 +119,11 @@ static void test_rows(void **s)
 	assert_string_equal(r[1].text, "WAVE 1 ██████▒▒▒▒▒▒ 1/2 open");
 	assert_int_equal(r[2].task, 0);
 	assert_string_equal(r[2].text, " ✓ user-model                      1m02s");
-	assert_string_equal(r[3].text, " ● config                            12s");
+	assert_string_equal(r[3].text, " ● config                         3f 12s");
 	assert_int_equal(r[3].glyph_role, TH_ST_RUNNING);
 	assert_string_equal(r[4].text, "WAVE 2 ▒▒▒▒░░░░░░░░ 0/3 locked");
 	/* dependencies, the warning and the attention word */
-	assert_string_equal(r[6].text, " ? login ← user-model          ⚠ waiting");
+	assert_string_equal(r[6].text, " ? login ← user-model      ⚠ 12f waiting");
 	assert_int_equal(r[6].role, TH_ST_WAITING);
 	assert_string_equal(r[7].text, " · tokens ← config                      ");
 	/* every row fits the width */
@@ -136,6 +136,7 @@ static void test_rows(void **s)
 		assert_true(sidebar_cols(r[k].text) <= 14);
 	assert_string_equal(r[1].text, "W1 ████▒▒▒ 1/2");
 	assert_string_equal(r[2].text, " ✓ user… 1m02s");
+	assert_string_equal(r[3].text, " ● config  12s"); /* no room for the file count */
 	free(r);
 	plan_free(p);
 }

@@ -58,6 +58,15 @@ static void test_forbidden(void **st)
 	assert_false(task_transition_ok(TASK_RUNNING, TASK_MERGING));
 	assert_false(task_transition_ok(TASK_SKIPPED, TASK_RUNNING));
 	assert_false(task_transition_ok(TASK_NSTATES, TASK_DONE));
+	/* a conflict goes back to its agent (orch_resolve): restarted, or typed
+	 * to while it still runs (also when it was marked done); never from a
+	 * merged task, nor straight from a failed one */
+	assert_true(task_transition_ok(TASK_CONFLICT, TASK_STARTING));
+	assert_true(task_transition_ok(TASK_CONFLICT, TASK_RUNNING));
+	assert_true(task_transition_ok(TASK_DONE, TASK_RUNNING));
+	assert_false(task_transition_ok(TASK_MERGED, TASK_RUNNING));
+	assert_false(task_transition_ok(TASK_FAILED, TASK_RUNNING));
+	assert_false(task_transition_ok(TASK_INVALID, TASK_RUNNING));
 	assert_int_equal(task_transition_check("hashing", TASK_RUNNING, TASK_MERGED, &e), -1);
 	assert_string_equal(e.msg, "task hashing: cannot go from running to merged");
 	assert_int_equal(task_transition_check("hashing", TASK_DONE, TASK_DONE, &e), -1);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The demo project's validation (the plan's "validate" command): every module
-# parses, loads, and answers its *_hello; no merge-conflict markers anywhere.
+# parses, loads, and answers its *_hello; bin/todo runs; no merge-conflict
+# markers anywhere.
 cd "$(dirname "$0")/.." || exit 1
 fail=0
 for m in lib/*.sh; do
@@ -13,6 +14,10 @@ for m in lib/*.sh; do
 	out=$(sh -c ". ./$m && $fn" 2>&1) || { echo "FAIL: $fn: $out"; fail=1; continue; }
 	echo "ok: $out"
 done
+if ! sh -n bin/todo || ! out=$(sh bin/todo help 2>&1); then
+	echo "FAIL: bin/todo does not run: $out"
+	fail=1
+fi
 if grep -rIl '^<<<<<<< \|^>>>>>>> ' --exclude-dir=.git --exclude-dir=tools . 2>/dev/null | grep -q .; then
 	echo "FAIL: merge-conflict markers left in files"
 	fail=1
