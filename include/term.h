@@ -10,7 +10,8 @@
  * CSI tails, lone ESC; APC/PM/SOS dropped), size clamps, the cursor guard
  * after a shrink, the mouse gate, the CSI-u key traps and paste filtering,
  * and dim (SGR 2/22) and conceal (SGR 8/28), which 0.1.4 lacks: the feed
- * scanner tracks them and puts them in the grid pen. */
+ * scanner tracks them (SGR, RIS, DECSC/DECRC) and puts them in the grid
+ * pen. */
 #ifndef SHOAL_TERM_H
 #define SHOAL_TERM_H
 

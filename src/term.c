@@ -59,7 +59,8 @@ struct term {
 	int resize_phantom;  /* term_resize: the cursor is at the pending wrap */
 	int protect;         /* the grid pen's DECSCA protection, mirrored */
 	unsigned sgr_extra;  /* GRID_ATTR_DIM / _CONCEAL: SGRs 0.1.4 does not know */
-	unsigned sgr_next;   /* what the SGR being fed leaves of them */
+	unsigned sgr_next;   /* what the SGR (or DECRC) being fed leaves of them */
+	unsigned sgr_saved;  /* and what DECSC (ESC 7) saved, for DECRC (ESC 8) */
 	int ready;           /* term_new's reset is over */
 	int shape_seen;      /* the child set the cursor shape or blink */
 	char *carry;         /* head of an unfinished sequence from earlier feeds */
@@ -556,7 +557,7 @@ static unsigned sgr_eval(unsigned cur, const char *p1, size_t n1, const char *p2
  * ignores. */
 static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
 {
-	if (kind == 4) { /* an SGR changing dim or conceal: from here on */
+	if (kind >= 4) { /* an SGR or DECRC changing dim or conceal: from here on */
 		feed_raw(t, sp, sn);
 		struct grid_pen pen = *grid_pen(t->g);
 		pen.attrs = (uint16_t)((pen.attrs & ~(GRID_ATTR_DIM | GRID_ATTR_CONCEAL)) | t->sgr_next);
@@ -587,7 +588,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)buf[i];
 		int done = 0; /* the sequence ended with this byte */
-		int kind = 0; /* 1: REP, 2: DECALN, 3: ED 3, 4: SGR */
+		int kind = 0; /* 1: REP, 2: DECALN, 3: ED 3, 4: SGR, 5: DECRC */
 		switch (t->sc) {
 		case SC_GROUND: {
 			const char *e = memchr(buf + i, 0x1b, len - i);
@@ -650,7 +651,13 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			else {
 				done = 1;
 				if (b == 'c') /* RIS resets the pen: known now, for the SGRs after it */
-					t->sgr_extra = 0;
+					t->sgr_extra = t->sgr_saved = 0;
+				else if (b == '7') /* DECSC saves the pen, DECRC restores it */
+					t->sgr_saved = t->sgr_extra;
+				else if (b == '8' && t->sgr_saved != t->sgr_extra) {
+					kind = 5;
+					t->sgr_next = t->sgr_saved;
+				}
 			}
 			break;
 		case SC_ESC_INT:

@@ -254,6 +254,17 @@ static void test_sgr_dim_conceal(void **s)
 	assert_string_equal(row(t, 0), "ABCD");
 	assert_string_equal(dimcon(t, 4), ".dd.");
 	assert_true(cell(t, 0, 2)->attrs & GRID_ATTR_BOLD);
+	/* DECSC / DECRC save and restore them with the rest of the pen */
+	push(t, "\033c\033[1;2m\0337\033[0m\033[1;1HA\0338\033[1;2HB\033[8m\0337\033[28m\033[1;3HC"
+		"\0338\033[1;4HD");
+	assert_string_equal(row(t, 0), "ABCD");
+	assert_string_equal(dimcon(t, 4), ".ddb");
+	assert_true(cell(t, 0, 1)->attrs & GRID_ATTR_BOLD); /* 0.1.4 restores bold itself */
+	push(t, "\033c\033[2m\033"); /* split: DECSC ... DECRC (back to column 0) */
+	push(t, "7\033[22mA\033");
+	push(t, "8B");
+	assert_string_equal(row(t, 0), "B");
+	assert_string_equal(dimcon(t, 1), "d");
 	push(t, "\033c\033[2;8mE\033");
 	push(t, "c\033[2mF");
 	assert_string_equal(dimcon(t, 2), "d.");
