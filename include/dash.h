@@ -53,10 +53,17 @@ struct dash_opts {
 enum dash_view { VIEW_NONE, VIEW_HELP, VIEW_DAG, VIEW_CHANGES, VIEW_LOG, VIEW_MERGE, VIEW_RELOAD,
 		VIEW_REPORT };
 
-/* A line of a view: text and its style role. */
+/* A line of a view: text in one role, or (runs != NULL) split into runs of
+ * len bytes, each in its own role (the drawn DAG). */
+struct view_run {
+	int len;
+	enum theme_role role;
+};
 struct view_line {
 	char *text;
 	enum theme_role role;
+	struct view_run *runs;
+	int nruns;
 };
 
 struct dash_tile {
@@ -115,6 +122,7 @@ struct dash {
 	struct view_line *vl;
 	int nvl;
 	int vscroll;
+	int vhscroll; /* columns scrolled to the right */
 	char vtitle[128];
 	unsigned vjob;      /* the git job computing the view's lines (0: none) */
 	int vjob_act;       /* the action its question confirms (-1: none) */

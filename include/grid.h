@@ -43,6 +43,8 @@ static inline unsigned grid_color_b(uint32_t c) { return c & 0xffu; }
 #define GRID_ATTR_STRIKE 0x0040u
 #define GRID_ATTR_FONT_MASK 0x0780u /* alternative font 0-9 (SGR 10-19) */
 #define GRID_ATTR_FONT_SHIFT 7
+#define GRID_ATTR_DIM 0x0800u     /* SGR 2 (tracked by term.c's scanner: 0.1.4 has no dim) */
+#define GRID_ATTR_CONCEAL 0x1000u /* SGR 8 (likewise: no conceal in 0.1.4) */
 static inline unsigned grid_attr_underline(uint16_t a)
 {
 	return (a & GRID_ATTR_UNDERLINE_MASK) >> GRID_ATTR_UNDERLINE_SHIFT;

@@ -7,8 +7,8 @@
  * has no strikethrough attribute: struck cells get U+0336 COMBINING LONG
  * STROKE OVERLAY appended to their characters (drawn as a line through the
  * glyph by terminals that compose it; dropped when the cell already holds the
- * most combining marks a cchar_t can carry). Dim and invisible map to A_DIM
- * and A_INVIS when the grid has those attributes. */
+ * most combining marks a cchar_t can carry). Dim maps to A_DIM; concealed
+ * cells (SGR 8) are drawn as blanks in their own colours. */
 #ifndef SHOAL_RENDER_H
 #define SHOAL_RENDER_H
 

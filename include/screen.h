@@ -21,6 +21,9 @@ void screen_close(WINDOW *inwin);
 void screen_resized(WINDOW *inwin);
 /* Writes s to the terminal at once (mode sequences, OSC 52). */
 void screen_write(const char *s);
+/* Sets the outer terminal's cursor style (DECSCUSR n, 0 = its default)
+ * when it differs from the last one set; screen_close restores 0. */
+void screen_cursor_style(int style);
 
 /* Routes sigs[0..n) to a non-blocking self-pipe (SIGPIPE is ignored);
  * screen_signal_fd() is its read end; screen_signal_read() drains it,

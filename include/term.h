@@ -8,7 +8,10 @@
  * Only src/term.c includes vterm.h. Every 0.1.4 workaround from
  * shared/notes/libvterm.md lives here: the feed carry buffer (split OSC/DCS,
  * CSI tails, lone ESC; APC/PM/SOS dropped), size clamps, the cursor guard
- * after a shrink, the mouse gate, the CSI-u key traps and paste filtering. */
+ * after a shrink, the mouse gate, the CSI-u key traps and paste filtering,
+ * and dim (SGR 2/22) and conceal (SGR 8/28), which 0.1.4 lacks: the feed
+ * scanner tracks them (SGR, RIS, DECSC/DECRC) and puts them in the grid
+ * pen. */
 #ifndef SHOAL_TERM_H
 #define SHOAL_TERM_H
 
@@ -123,6 +126,10 @@ int term_title_changed(struct term *t);
 /* Number of BELs since the last call (then resets it). */
 int term_bell(struct term *t);
 int term_altscreen(const struct term *t);
+/* The cursor style the child asked for with DECSCUSR (CSI n SP q), as that
+ * n: 1/2 blinking/steady block, 3/4 underline, 5/6 bar; 0 when it never
+ * set one (the outer terminal's default). */
+int term_cursor_style(const struct term *t);
 int term_mouse_mode(const struct term *t);       /* TERM_MOUSE_* */
 int term_bracketed_paste(const struct term *t);  /* 1 if the child set ?2004 */
 

@@ -17,7 +17,7 @@
 const struct cli_cmd cli_cmds[] = {
 	{ "check", "[PLAN]", "validate a plan and print its tasks, waves and critical path", cmd_check },
 	{ "waves", "[PLAN] [--json]", "print the waves of a plan (--json: machine-readable)", cmd_waves },
-	{ "dag", "[PLAN] [--dot]", "print the task graph (--dot: Graphviz DOT)", cmd_dag },
+	{ "dag", "[PLAN] [--dot | --list]", "draw the task graph by wave with its edges (--dot: Graphviz DOT; --list: as text)", cmd_dag },
 	{ "new", "OBJECTIVE [--roles a,b,c] [--agents claude:3,codex:2] [--validate CMD] [-o FILE] [--force]",
 	  "write a starter plan: one task per role or per agent instance, all on OBJECTIVE", cmd_new },
 	{ "mark", "TASK done|failed|waiting", "tell the running shoal a task's status (for hooks)", cmd_mark },

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "dag.h"
+#include "dagdraw.h"
 #include "plan.h"
 
 static const char *format_name(enum plan_format f)
@@ -164,10 +165,43 @@ static void dot_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The graph drawn: a column per wave, edges, the critical path under it.
+ * Tasks imported as done get ✓, the others ·. */
+static int print_drawing(const struct plan *p, const struct dag *g)
+{
+	const char **ids = xmalloc(((size_t)p->ntasks + 1) * sizeof *ids);
+	const char **glyphs = xmalloc(((size_t)p->ntasks + 1) * sizeof *glyphs);
+	for (int i = 0; i < p->ntasks; i++) {
+		ids[i] = p->tasks[i].id;
+		glyphs[i] = p->tasks[i].done ? "✓" : "·";
+	}
+	int *path = xmalloc(((size_t)p->ntasks + 1) * sizeof(int));
+	int np = dag_critical_path(g, path);
+	struct dagdraw dd;
+	struct err e = { { 0 } };
+	int rc = dagdraw_build(&dd, g, ids, glyphs, path, np, &e);
+	if (rc == 0) {
+		for (int y = 0; y < dd.h; y++) {
+			char *row = dagdraw_row_text(&dd, y);
+			puts(row);
+			free(row);
+		}
+		putchar('\n');
+		print_critical(p, g, stdout);
+		dagdraw_free(&dd);
+	} else {
+		fprintf(stderr, "shoal: %s: %s\n", p->path, e.msg);
+	}
+	free(path);
+	free(ids);
+	free(glyphs);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_dag(struct cli *c, int argc, char **argv)
 {
-	const char *dot = NULL;
-	const struct cli_flag flags[] = { { "--dot", 0, 0, &dot } };
+	const char *dot = NULL, *list = NULL;
+	const struct cli_flag flags[] = { { "--dot", 0, 0, &dot }, { "--list", 0, 0, &list } };
 	struct dag g;
 	int rc;
 	struct plan *p = open_plan(c, argc, argv, flags, ARRAY_LEN(flags), &g, &rc);
@@ -202,6 +236,8 @@ int cmd_dag(struct cli *c, int argc, char **argv)
 				printf(";\n");
 			}
 		printf("}\n");
+	} else if (!list) {
+		rc = print_drawing(p, &g);
 	} else {
 		for (int w = 1; w <= p->nwaves; w++) {
 			printf("wave %d\n", w);
@@ -227,5 +263,5 @@ int cmd_dag(struct cli *c, int argc, char **argv)
 	}
 	dag_free(&g);
 	plan_free(p);
-	return EXIT_OK;
+	return rc;
 }

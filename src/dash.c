@@ -106,6 +106,7 @@ void dash_view_open(struct dash *d, enum dash_view v, const char *title, struct 
 	d->vl = vl;
 	d->nvl = n;
 	d->vscroll = 0;
+	d->vhscroll = 0;
 	d->vjob = 0;
 	snprintf(d->vtitle, sizeof d->vtitle, "%s", title);
 	d->dirty_all = 1;
@@ -415,12 +416,13 @@ static void notify(struct dash *d, const char *text)
 		waitpid(pid, NULL, 0);
 }
 
-/* Scans run at most every DASH_SCAN_MS, and take at most a tenth of the git
- * worker's time on a big repository. */
+/* Scans run every DASH_SCAN_MS while agents run (a second after a state
+ * change), and take at most a tenth of the git worker's time on a big
+ * repository. */
 static uint64_t scan_interval(const struct dash *d)
 {
-	uint64_t t = 10 * d->scan_ms;
-	return t > DASH_SCAN_MS ? t : DASH_SCAN_MS;
+	uint64_t t = 10 * d->scan_ms, min = d->scan_want ? 1000 : DASH_SCAN_MS;
+	return t > min ? t : min;
 }
 
 static void on_event(struct dash *d, const struct runner_event *ev)

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "orch.h"
 #include "render.h"
+#include "screen.h"
 #include "sidebar.h"
 
 /* ---- drawing ---- */
@@ -213,7 +215,7 @@ static void draw_status(struct dash *d)
 	if (d->confirm)
 		snprintf(keys, sizeof keys, "y/Enter confirm · n/Esc cancel");
 	else if (d->view != VIEW_NONE)
-		snprintf(keys, sizeof keys, "j/k PgUp/PgDn scroll · q close");
+		snprintf(keys, sizeof keys, "j/k PgUp/PgDn h/l scroll · q close");
 	else if (d->sidebar_focus)
 		snprintf(keys, sizeof keys, "j/k select · Enter pane · n wave · s start · m merge · ? help");
 	else if (d->armed)
@@ -233,6 +235,65 @@ static void draw_status(struct dash *d)
 	wnoutrefresh(w);
 }
 
+/* Draws view line l from its column `skip` on, at most maxcols columns,
+ * each run in its role. */
+static void put_view_line(WINDOW *w, int y, int x, const struct view_line *l, int skip, int maxcols,
+			  const struct theme *th)
+{
+	struct view_run one = { (int)strlen(l->text), l->role };
+	const struct view_run *runs = l->runs ? l->runs : &one;
+	int nruns = l->runs ? l->nruns : 1;
+	const char *s = l->text;
+	int col = 0, out = 0;
+	mbstate_t mb;
+	memset(&mb, 0, sizeof mb);
+	for (int r = 0; r < nruns && out < maxcols; r++) {
+		wchar_t buf[512];
+		size_t k = 0;
+		const char *end = s + runs[r].len;
+		while (s < end && *s && k + 2 < ARRAY_LEN(buf)) {
+			wchar_t wc;
+			size_t n = mbrtowc(&wc, s, (size_t)(end - s), &mb);
+			if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+				memset(&mb, 0, sizeof mb);
+				wc = L'?';
+				n = 1;
+			}
+			s += n;
+			int ww = wcwidth(wc);
+			if (ww < 0 || wc < 0x20)
+				wc = L'?', ww = 1;
+			if (col < skip) { /* scrolled off; half a wide char shows as a blank */
+				col += ww;
+				if (col > skip && out + col - skip <= maxcols) {
+					for (int b = 0; b < col - skip; b++)
+						buf[k++] = L' ';
+					out += col - skip;
+				}
+				continue;
+			}
+			if (out + ww > maxcols)
+				break;
+			buf[k++] = wc;
+			col += ww;
+			out += ww;
+		}
+		s = end;
+		if (k) {
+			unsigned a;
+			int pair;
+			theme_attr(th, runs[r].role, &a, &pair);
+			wattr_set(w, a, 0, &pair);
+			buf[k] = 0;
+			int cols = 0;
+			for (size_t i = 0; i < k; i++)
+				cols += wcwidth(buf[i]) > 0 ? wcwidth(buf[i]) : 1;
+			mvwaddnwstr(w, y, x + out - cols, buf, (int)k);
+			wattr_set(w, 0, 0, &(int){ 0 });
+		}
+	}
+}
+
 static void draw_view(struct dash *d)
 {
 	WINDOW *w = d->viewwin;
@@ -246,16 +307,21 @@ static void draw_view(struct dash *d)
 	char st[48];
 	snprintf(st, sizeof st, "%d-%d/%d", d->nvl ? d->vscroll + 1 : 0,
 		 d->vscroll + H - 2 < d->nvl ? d->vscroll + H - 2 : d->nvl, d->nvl);
-	render_border_styled(w, H, W, 1, a, pair, pair, d->vtitle, st, "q/Esc close · j/k PgUp/PgDn scroll");
+	render_border_styled(w, H, W, 1, a, pair, pair, d->vtitle, st, "q/Esc close · j/k PgUp/PgDn h/l scroll");
 	int rows = H - 2;
 	if (d->vscroll > d->nvl - rows)
 		d->vscroll = d->nvl - rows > 0 ? d->nvl - rows : 0;
 	if (d->vscroll < 0)
 		d->vscroll = 0;
-	for (int y = 0; y < rows && d->vscroll + y < d->nvl; y++) {
-		struct view_line *l = &d->vl[d->vscroll + y];
-		dash_put_styled(w, 1 + y, 1, l->text, l->role, &d->th, W - 2);
+	int widest = 0;
+	for (int k = 0; k < d->nvl; k++) {
+		int c = sidebar_cols(d->vl[k].text);
+		widest = c > widest ? c : widest;
 	}
+	if (d->vhscroll > widest - (W - 2))
+		d->vhscroll = widest - (W - 2) > 0 ? widest - (W - 2) : 0;
+	for (int y = 0; y < rows && d->vscroll + y < d->nvl; y++)
+		put_view_line(w, 1 + y, 1, &d->vl[d->vscroll + y], d->vhscroll, W - 2, &d->th);
 	wnoutrefresh(w);
 }
 
@@ -367,13 +433,14 @@ void dash_draw(struct dash *d)
 	if (d->confirm)
 		draw_confirm(d);
 	/* the cursor: in the focused pane */
-	int show = 0;
+	int show = 0, style = 0;
 	int k = dash_tile_of(d, d->sel);
 	if (k >= 0 && !d->sidebar_focus && d->view == VIEW_NONE && !d->confirm) {
 		struct dash_tile *t = &d->tiles[k];
 		struct term *tm = runner_term(d->r, t->task);
 		struct grid *g = term_grid(tm);
 		struct rect in = t->geom.inner;
+		style = term_cursor_style(tm);
 		int y, x;
 		if (d->copy[t->task].active) {
 			y = copy_cursor_row(&d->copy[t->task], g);
@@ -397,6 +464,8 @@ void dash_draw(struct dash *d)
 		d->cursor_shown = show;
 	}
 	doupdate();
+	if (show) /* the focused agent's cursor shape (DECSCUSR), forwarded */
+		screen_cursor_style(style);
 	d->dirty_all = d->side_dirty = d->stat_dirty = 0;
 	d->last_frame = util_now_ms();
 }

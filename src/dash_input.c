@@ -91,7 +91,11 @@ static void view_key(struct dash *d, const struct keys_ev *ev)
 	else if (c == 'G' || k == TERM_KEY_END)
 		d->vscroll = d->nvl;
 	else if (k == TERM_KEY_HOME)
-		d->vscroll = 0;
+		d->vscroll = 0, d->vhscroll = 0;
+	else if (c == 'h' || k == TERM_KEY_LEFT)
+		d->vhscroll = d->vhscroll > 8 ? d->vhscroll - 8 : 0;
+	else if (c == 'l' || k == TERM_KEY_RIGHT)
+		d->vhscroll += 8;
 	else {
 		int act = action_lookup(&d->km, key_code(ev));
 		if (act >= 0) {

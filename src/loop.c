@@ -555,6 +555,8 @@ static void draw(struct loop *l, int only_focused)
 		l->cursor_shown = show;
 	}
 	doupdate();
+	if (show) /* the focused child's cursor shape (DECSCUSR), forwarded */
+		screen_cursor_style(term_cursor_style(p->term));
 	if (!only_focused)
 		l->overlay_dirty = 0;
 }

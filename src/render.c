@@ -73,14 +73,16 @@ int render_cell(const struct grid *g, const struct grid_cell *c, int reverse_all
 		a |= A_UNDERLINE;
 	if (at & GRID_ATTR_BLINK)
 		a |= A_BLINK;
-#ifdef GRID_ATTR_DIM
 	if (at & GRID_ATTR_DIM)
 		a |= A_DIM;
-#endif
-#ifdef GRID_ATTR_CONCEAL
-	if (at & GRID_ATTR_CONCEAL)
-		a |= A_INVIS;
-#endif
+	if ((at & GRID_ATTR_CONCEAL) && k > 0) {
+		/* concealed: blanks in the cell's colours (A_INVIS is not drawn
+		 * by every terminal); a wide cell becomes two */
+		wc[0] = L' ';
+		k = 1;
+		if (cols == 2)
+			*pad = 1, cols = 1;
+	}
 	if (((at & GRID_ATTR_REVERSE) != 0) ^ (reverse_all != 0) ^ (selected != 0))
 		a |= A_REVERSE;
 	if ((at & GRID_ATTR_STRIKE) && k < CCHARW_MAX && wc[0] != L' ')

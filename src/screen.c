@@ -72,8 +72,21 @@ int screen_open(WINDOW **inwin, const char *needs_tty, struct err *e)
 	return 0;
 }
 
+static int cursor_style; /* the DECSCUSR the outer terminal has from us */
+
+void screen_cursor_style(int style)
+{
+	if (style < 0 || style > 6 || style == cursor_style)
+		return;
+	char seq[16];
+	snprintf(seq, sizeof seq, "\033[%d q", style);
+	screen_write(seq);
+	cursor_style = style;
+}
+
 void screen_close(WINDOW *inwin)
 {
+	screen_cursor_style(0);
 	if (inwin)
 		delwin(inwin);
 	screen_write("\033[?2004l\033[?1002l");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dag.h"
+#include "dagdraw.h"
 #include "orch.h"
 #include "sidebar.h"
 
@@ -27,17 +28,73 @@ static void add(struct vbuf *b, enum theme_role role, const char *fmt, ...)
 	va_end(ap);
 	b->v[b->n].text = sbuf_steal(&s);
 	b->v[b->n].role = role;
+	b->v[b->n].runs = NULL;
+	b->v[b->n].nruns = 0;
 	b->n++;
 }
 
 void views_lines_free(struct view_line *vl, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(vl[i].text);
+		free(vl[i].runs);
+	}
 	free(vl);
 }
 
 /* ---- DAG ---- */
+
+static enum theme_role draw_role(int role, int task, const enum task_state *st)
+{
+	enum task_state s = st && task >= 0 ? st[task] : TASK_PENDING;
+	switch (role) {
+	case DAGDRAW_HEADER: return TH_WAVE;
+	case DAGDRAW_GLYPH: return theme_state_role(s);
+	case DAGDRAW_NODE: return theme_state_role(s);
+	case DAGDRAW_NODE_CRIT: return TH_CRITICAL;
+	case DAGDRAW_EDGE: return TH_DIM;
+	case DAGDRAW_EDGE_CRIT: return TH_CRITICAL;
+	default: return TH_NORMAL;
+	}
+}
+
+/* The drawing (dagdraw.h) as view lines with runs; the glyphs and ids in
+ * their state's colour, the critical path in its own. */
+static void add_drawing(struct vbuf *b, const struct plan *p, const struct dag *g,
+			const enum task_state *st, const int *path, int np)
+{
+	const char **ids = xmalloc(((size_t)p->ntasks + 1) * sizeof *ids);
+	const char **glyphs = xmalloc(((size_t)p->ntasks + 1) * sizeof *glyphs);
+	for (int i = 0; i < p->ntasks; i++) {
+		ids[i] = p->tasks[i].id;
+		glyphs[i] = sidebar_glyph(st ? st[i] : TASK_PENDING);
+	}
+	struct dagdraw dd;
+	struct err e = { { 0 } };
+	if (dagdraw_build(&dd, g, ids, glyphs, path, np, &e) < 0) {
+		add(b, TH_ERROR, "cannot draw the graph: %s", e.msg);
+	} else {
+		for (int y = 0; y < dd.h; y++) {
+			int *lens, *tasks;
+			unsigned char *roles;
+			int nr = dagdraw_row_runs(&dd, y, &lens, &roles, &tasks);
+			char *text = dagdraw_row_text(&dd, y);
+			add(b, TH_NORMAL, "%s", text);
+			free(text);
+			struct view_line *l = &b->v[b->n - 1];
+			l->runs = xcalloc((size_t)nr + 1, sizeof *l->runs);
+			l->nruns = nr;
+			for (int k = 0; k < nr; k++)
+				l->runs[k] = (struct view_run){ lens[k], draw_role(roles[k], tasks[k], st) };
+			free(lens);
+			free(roles);
+			free(tasks);
+		}
+		dagdraw_free(&dd);
+	}
+	free(ids);
+	free(glyphs);
+}
 
 int views_dag_build(const struct plan *p, const enum task_state *st, struct view_line **out)
 {
@@ -56,6 +113,8 @@ int views_dag_build(const struct plan *p, const enum task_state *st, struct view
 	    p->nwaves);
 	add(&b, TH_CRITICAL, "★ critical path (%d): %s", np, cp.s ? cp.s : "");
 	sbuf_free(&cp);
+	add(&b, TH_NORMAL, "%s", "");
+	add_drawing(&b, p, &g, st, path, np);
 	for (int w = 1; w <= p->nwaves; w++) {
 		add(&b, TH_NORMAL, "%s", "");
 		add(&b, TH_WAVE, "WAVE %d", w);
@@ -116,7 +175,7 @@ void views_help(struct dash *d)
 	char pk[16];
 	keys_char_name((uint32_t)d->opt.prefix, pk, sizeof pk);
 	add(&b, TH_TITLE, "Keys: after %s from inside a pane, or bare when the sidebar has focus", pk);
-	add(&b, TH_DIM, "Confirmations: y or Enter accepts, n or Esc cancels. Views: j/k PgUp/PgDn scroll, q/Esc close.");
+	add(&b, TH_DIM, "Confirmations: y or Enter accepts, n or Esc cancels. Views: j/k PgUp/PgDn scroll, h/l sideways, q/Esc close.");
 	add(&b, TH_NORMAL, "%s", "");
 	char **lines;
 	int n = action_help_lines(&d->km, pk, &lines);

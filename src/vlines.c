@@ -17,6 +17,8 @@ void vlines_add(struct vlines *b, enum theme_role role, const char *fmt, ...)
 	va_end(ap);
 	b->v[b->n].text = s.s ? sbuf_steal(&s) : xstrdup("");
 	b->v[b->n].role = role;
+	b->v[b->n].runs = NULL;
+	b->v[b->n].nruns = 0;
 	b->n++;
 }
 
@@ -31,8 +33,10 @@ void vlines_add_text(struct vlines *b, enum theme_role role, const char *prefix,
 
 void vlines_free(struct vlines *b)
 {
-	for (int i = 0; i < b->n; i++)
+	for (int i = 0; i < b->n; i++) {
 		free(b->v[i].text);
+		free(b->v[i].runs);
+	}
 	free(b->v);
 	memset(b, 0, sizeof *b);
 }

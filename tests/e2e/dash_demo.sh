@@ -92,6 +92,7 @@ d_keys q
 d_keys g
 d_expect "g: the DAG view marks the critical path" "★ critical path (3): storage → commands → tests"
 d_expect "with edges both ways" "◀─ storage, args  ─▶ tests, sync"
+d_expect "and drawn: commands (done) with its edge into tests" "─▶ ◆ commands ─"
 d_keys q
 d_keys e
 d_expect "e: the event log has the transitions" "args: running → waiting-input (screen:"

@@ -49,6 +49,24 @@ t_eq "border column after wide chars" 80 $(($(printf %s "$pre" | LC_ALL=C.UTF-8 
 t_has "pane 2 at the right" "│right pane" "$(x_line 2)"
 t_has "titles show the commands" "2 sh -c 'printf" "$(x_line 1)"
 
+# ---- dim and conceal (not in libvterm 0.1.4: tracked by shoal), and the
+# cursor shape (DECSCUSR) forwarded to the outer terminal ----
+x_start -- sh -c 'sleep 0.3; printf "\033[2mDIMTEXT\033[22m \033[8mSECRET\033[28m shown \033[1;2mBD\033[0m\033[5 q"; exec sleep 600'
+$X pipe-pane -o "cat >>'$T/outer.bytes'"
+x_expect "the text shows, the concealed word as blanks" "┃DIMTEXT        shown BD"
+l2=$(x_cap -e | sed -n 2p)
+l2=$(printf '%s' "$l2" | sed 's/\x1b\[39m//g; s/\x1b\[49m//g')
+t_check "dim reaches the outer terminal" sh -c "printf '%s' '$l2' | grep -q '\\[\\([0-9]*;\\)*2mDIMTEXT'"
+case "$l2" in *SECRET*) t_fail "the concealed text is not drawn" "$l2" ;; *) t_ok "the concealed text is not drawn" ;; esac
+t_has "dim ends at SGR 22: the blanks and 'shown' are plain" "$(printf 'DIMTEXT\033[0m        shown')" "$l2"
+t_has "bold and dim together" "[1;2mBD" "$l2"
+_end=$(($(x_ms) + 3000))
+until grep -q "$(printf '\033\\[5 q')" "$T/outer.bytes" 2>/dev/null || [ "$(x_ms)" -gt "$_end" ]; do sleep 0.02; done
+t_check "the bar cursor (DECSCUSR 5) is forwarded" grep -q "$(printf '\033\\[5 q')" "$T/outer.bytes"
+x_keys C-g q
+x_wait "EXIT=" 5
+t_check "the terminal's default cursor is restored on exit" sh -c "tail -c 200 '$T/outer.bytes' | grep -q '$(printf '\033')\\[0 q'"
+
 # ---- title, cursor position and visibility ----
 x_start -- sh -c 'printf "\033]2;my-fine-title\007abc"; exec sleep 600' ::: sh -c 'printf "\033[?25lhidden"; exec sleep 600'
 x_expect "OSC 2 title first in the border, then the command" "1 my-fine-title · sh -c 'printf"

@@ -32,6 +32,36 @@ if command -v dot >/dev/null; then
 	t_check "dot: graphviz accepts it" sh -c "'$SHOAL' dag --dot '$EX/auth-sprint.json' | dot -Tsvg >/dev/null"
 fi
 
+# the drawing: a column per wave, edges into each task, the critical path
+out=$("$SHOAL" dag "$EX/auth-sprint.json"); rc=$?
+t_eq "dag draws the graph" 0 "$rc"
+t_eq "dag: the drawing" "wave 1             wave 2           wave 3        wave 4
+
+· user-model ─┬┐
+              │└─▶ · hashing ─┐
+· config ─────┼┐              └┬┬─▶ · tests ─┐
+              └┼─▶ · login ───┬┘│            └┬─▶ · release-notes
+               │              └─┼─▶ · docs ───┘
+               └─▶ · tokens ────┘
+
+critical path (4 tasks): user-model -> hashing -> tests -> release-notes" "$out"
+out=$("$SHOAL" dag "$EX/beads.json")
+t_has "dag: an imported closed issue is drawn done" "✓ bd-1" "$out"
+out=$("$SHOAL" dag --list "$EX/auth-sprint.json")
+t_has "dag --list: edges both ways as text" "  hashing <- user-model  -> tests" "$out"
+# a wide plan is drawn whole, never cut to the terminal
+{
+	printf '{ "name": "long", "agent": "shell", "tasks": [ { "id": "step-01-of-a-long-chain" }'
+	for i in $(seq -w 2 12); do
+		printf ', { "id": "step-%s-of-a-long-chain", "depends_on": ["step-%02d-of-a-long-chain"] }' "$i" $((${i#0} - 1))
+	done
+	printf '] }\n'
+} >"$T/long.json"
+out=$(COLUMNS=80 "$SHOAL" dag "$T/long.json"); rc=$?
+t_eq "dag: a 12-wave chain" 0 "$rc"
+t_has "dag: the last wave is drawn" "▶ · step-12-of-a-long-chain" "$out"
+t_has "dag: its header too" "wave 12" "$out"
+
 # the default plan is shoal.json at the repository root, also from a subdirectory and -C
 t_repo "$T/repo" >/dev/null
 cp "$EX/auth-sprint.json" "$T/repo/shoal.json"

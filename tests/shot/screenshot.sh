@@ -25,6 +25,7 @@ $X send-keys n
 wait_for "[y/n]"
 wait_for "build-docs done"
 wait_for "waiting"
+wait_for "2f "
 sleep 0.3
 $X capture-pane -e -p >"$tmp/screen.ansi"
 /usr/bin/python3 "$top/tests/shot/ansi2png.py" "$tmp/screen.ansi" "$out" $W $H

@@ -1,7 +1,8 @@
 /* test_render — grid cells to curses: characters, wide and combining
- * characters and the width guard, attributes (strike fallback), colours and
- * pairs, rows drawn at the right columns, borders with titles. Uses a real
- * term for the cells and a real curses screen writing to /dev/null. */
+ * characters and the width guard, attributes (strike fallback, dim,
+ * conceal), colours and pairs, rows drawn at the right columns, borders
+ * with titles. Uses a real term for the cells and a real curses screen
+ * writing to /dev/null. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,6 +92,49 @@ static void test_text_and_attrs(void **state)
 	assert_int_equal(sp.a & (A_BOLD | A_REVERSE | A_UNDERLINE), 0);
 	/* Erased cell: a space. */
 	assert_int_equal(cell(t, 3, 10).wc[0], L' ');
+	term_free(t);
+}
+
+/* Dim (A_DIM) and conceal (blanks in the cell's colours), which the term
+ * tracks itself for libvterm 0.1.4. */
+static void test_dim_conceal(void **state)
+{
+	(void)state;
+	struct term *t = term_new(5, 40, 0);
+	const char *s = "\033[2;31md\033[22mn\033[8;32;44mc\033[9mS\033[0m\033[8m\xe4\xb8\xad\033[28mv";
+	term_feed(t, s, strlen(s));
+	struct got d = cell(t, 0, 0), n = cell(t, 0, 1), c = cell(t, 0, 2), st = cell(t, 0, 3);
+	assert_int_equal(d.wc[0], L'd');
+	assert_true(d.a & A_DIM);
+	assert_int_equal(d.fg, 1);
+	assert_false(n.a & A_DIM);
+	/* concealed: a blank, in its colours, no strike mark */
+	assert_int_equal(c.wc[0], L' ');
+	assert_int_equal(c.wc[1], 0);
+	assert_int_equal(c.fg, 2);
+	assert_int_equal(c.bg, 4);
+	assert_false(c.a & A_INVIS);
+	assert_int_equal(st.wc[0], L' ');
+	assert_int_equal(st.wc[1], 0);
+	/* a concealed wide character: a blank and a pad, still two columns */
+	struct got w = cell(t, 0, 4);
+	assert_int_equal(w.wc[0], L' ');
+	assert_int_equal(w.cols, 1);
+	assert_int_equal(w.pad, 1);
+	assert_int_equal(cell(t, 0, 6).wc[0], L'v');
+	WINDOW *win = newwin(5, 40, 0, 0);
+	render_grid(win, term_grid(t), 0, 0, 5, 40, 1, NULL);
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short p;
+	mvwin_wch(win, 0, 2, &cc);
+	getcchar(&cc, wc, &a, &p, NULL);
+	assert_int_equal(wc[0], L' ');
+	mvwin_wch(win, 0, 6, &cc);
+	getcchar(&cc, wc, &a, &p, NULL);
+	assert_int_equal(wc[0], L'v');
+	delwin(win);
 	term_free(t);
 }
 
@@ -217,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_and_attrs),
 		cmocka_unit_test(test_colours),
+		cmocka_unit_test(test_dim_conceal),
 		cmocka_unit_test(test_wide_and_combining),
 		cmocka_unit_test(test_width_guard),
 		cmocka_unit_test(test_border_and_labels),

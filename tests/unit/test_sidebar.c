@@ -166,18 +166,34 @@ static void test_dag_view(void **s)
 				  TASK_PENDING, TASK_PENDING };
 	struct view_line *vl;
 	int n = views_dag_build(p, st, &vl);
-	assert_int_equal(n, 2 + 3 * 2 + 6);
+	assert_int_equal(n, 2 + 1 + 8 + 3 * 2 + 6);
 	assert_string_equal(vl[0].text, "auth-sprint: 6 tasks in 3 waves");
 	assert_string_equal(vl[1].text, "★ critical path (3): user-model → hashing → e2e");
-	assert_string_equal(vl[3].text, "WAVE 1");
-	assert_string_equal(vl[4].text,
+	/* the drawing (dagdraw), in runs coloured by role */
+	assert_string_equal(vl[3].text, "wave 1             wave 2          wave 3");
+	assert_int_equal(vl[3].runs[0].role, TH_WAVE);
+	assert_string_equal(vl[5].text, "✓ user-model ─┬┐");
+	assert_int_equal(vl[5].nruns, 5);
+	assert_int_equal(vl[5].runs[0].len, 3);
+	assert_int_equal(vl[5].runs[0].role, TH_ST_MERGED);
+	assert_int_equal(vl[5].runs[2].role, TH_CRITICAL); /* user-model is on the path */
+	assert_int_equal(vl[5].runs[4].role, TH_CRITICAL); /* so is its line to hashing */
+	assert_string_equal(vl[6].text, "              │└─▶ ● hashing ─┐");
+	assert_string_equal(vl[7].text, "✓ config ─────┼┐              └┬─▶ · e2e");
+	assert_int_equal(vl[7].runs[2].role, theme_state_role(TASK_MERGED));
+	assert_int_equal(vl[7].runs[4].role, TH_DIM); /* config -> tokens is not critical */
+	assert_string_equal(vl[10].text, "               └─▶ · tokens");
+	/* the per-task lines under it */
+	assert_string_equal(vl[12].text, "WAVE 1");
+	assert_string_equal(vl[13].text,
 			    " ┬ ✓ user-model     merged      ─▶ hashing, login  ★");
-	assert_int_equal(vl[4].role, TH_CRITICAL);
-	assert_string_equal(vl[5].text, " ├ ✓ config         merged      ─▶ tokens");
-	assert_int_equal(vl[5].role, TH_ST_MERGED);
-	assert_string_equal(vl[8].text,
+	assert_int_equal(vl[13].role, TH_CRITICAL);
+	assert_null(vl[13].runs);
+	assert_string_equal(vl[14].text, " ├ ✓ config         merged      ─▶ tokens");
+	assert_int_equal(vl[14].role, TH_ST_MERGED);
+	assert_string_equal(vl[17].text,
 			    " ┬ ● hashing        running    ◀─ user-model  ─▶ e2e  ★");
-	assert_string_equal(vl[13].text, " ┬ · e2e            pending    ◀─ hashing, login  ★");
+	assert_string_equal(vl[22].text, " ┬ · e2e            pending    ◀─ hashing, login  ★");
 	views_lines_free(vl, n);
 	plan_free(p);
 }

@@ -221,6 +221,101 @@ static void test_sgr_fast_decrqss(void **s)
 	}
 }
 
+/* dim and conceal of each cell of row 0, as a string: '.' none, 'd' dim,
+ * 'c' conceal, 'b' both */
+static const char *dimcon(struct term *t, int n)
+{
+	static char buf[128];
+	for (int i = 0; i < n && i < 127; i++) {
+		unsigned a = cell(t, 0, i)->attrs;
+		int d = (a & GRID_ATTR_DIM) != 0, c = (a & GRID_ATTR_CONCEAL) != 0;
+		buf[i] = d && c ? 'b' : d ? 'd' : c ? 'c' : '.';
+		buf[i + 1] = 0;
+	}
+	return buf;
+}
+
+/* libvterm 0.1.4 has neither; the feed scanner tracks them. */
+static void test_sgr_dim_conceal(void **s)
+{
+	(void)s;
+	struct term *t = term_new(2, 40, 0);
+	/* on, off by 22 / 28, reset by 0 and by an empty SGR, together with
+	 * other attributes kept */
+	push(t, "a\033[2mb\033[22mc\033[8md\033[28me\033[2;8mf\033[0mg\033[1;2mh\033[mi\033[2;1;31mj");
+	assert_string_equal(row(t, 0), "abcdefghij");
+	assert_string_equal(dimcon(t, 10), ".d.c.b.d.d");
+	assert_true(cell(t, 0, 7)->attrs & GRID_ATTR_BOLD);
+	assert_true(cell(t, 0, 9)->attrs & GRID_ATTR_BOLD);
+	assert_int_equal(cell(t, 0, 9)->fg, GRID_COLOR_INDEXED(1));
+	/* 22 also ends bold (normal intensity); 0 then 2 in one SGR */
+	push(t, "\r\033[0;2mk\033[22ml\033[8;0mm\033[;8mn\033[0m");
+	assert_string_equal(dimcon(t, 4), "d..c");
+	assert_false(cell(t, 0, 1)->attrs & GRID_ATTR_BOLD);
+	term_free(t);
+
+	/* colour arguments and ':' subparameters are not 2 or 8 */
+	t = term_new(2, 40, 0);
+	push(t, "\033[38;5;2ma\033[48;5;8mb\033[38;2;8;2;8mc\033[38:2:0:8:2:8md\033[4:2me"
+		"\033[58;5;2mf\033[38:5:8mg\033[48;2;2mh\033[2:1mi\033[0m");
+	assert_string_equal(dimcon(t, 9), "........d");
+	assert_int_equal(cell(t, 0, 0)->fg, GRID_COLOR_INDEXED(2));
+	assert_int_equal(cell(t, 0, 2)->fg, GRID_COLOR_RGB(8, 2, 8));
+	assert_int_equal(grid_attr_underline(cell(t, 0, 4)->attrs), 2);
+	/* a private or intermediate SGR-like sequence is not an SGR */
+	push(t, "\r\033[>2mA\033[?8mB\033[2$mC");
+	assert_string_equal(dimcon(t, 3), "...");
+	term_free(t);
+
+	/* split across feeds, byte by byte, and with text around it */
+	t = term_new(2, 40, 0);
+	const char *seq = "x\033[2;38;5;8my\033[22;8mz\033[28mw";
+	for (const char *p = seq; *p; p++)
+		term_feed(t, p, 1);
+	assert_string_equal(row(t, 0), "xyzw");
+	assert_string_equal(dimcon(t, 4), ".dc.");
+	assert_int_equal(cell(t, 0, 1)->fg, GRID_COLOR_INDEXED(8));
+	push(t, "\r\033[");
+	push(t, "2");
+	push(t, "mA\033[0");
+	push(t, "mB");
+	assert_string_equal(dimcon(t, 2), "d.");
+	term_free(t);
+
+	/* erased cells keep the pen; RIS (ESC c) resets it */
+	t = term_new(2, 40, 0);
+	push(t, "\033[2m\033[K");
+	assert_true(cell(t, 0, 5)->attrs & GRID_ATTR_DIM);
+	push(t, "\033cq");
+	assert_string_equal(dimcon(t, 6), "......");
+	push(t, "\033[2mr");
+	assert_string_equal(dimcon(t, 2), ".d");
+	/* a reset and a new dim in the same feed as the text (RIS); DECSTR
+	 * keeps the pen in 0.1.4 (bold too), so dim stays as well */
+	push(t, "\033cA\033[1;2mB\033[!pC\033[2mD\033c\033[2mE");
+	assert_string_equal(row(t, 0), "E");
+	assert_string_equal(dimcon(t, 1), "d"); /* dim was on before the RIS */
+	push(t, "\033cA\033[1;2mB\033[!pC\033[22mD");
+	assert_string_equal(row(t, 0), "ABCD");
+	assert_string_equal(dimcon(t, 4), ".dd.");
+	assert_true(cell(t, 0, 2)->attrs & GRID_ATTR_BOLD);
+	/* DECSC / DECRC save and restore them with the rest of the pen */
+	push(t, "\033c\033[1;2m\0337\033[0m\033[1;1HA\0338\033[1;2HB\033[8m\0337\033[28m\033[1;3HC"
+		"\0338\033[1;4HD");
+	assert_string_equal(row(t, 0), "ABCD");
+	assert_string_equal(dimcon(t, 4), ".ddb");
+	assert_true(cell(t, 0, 1)->attrs & GRID_ATTR_BOLD); /* 0.1.4 restores bold itself */
+	push(t, "\033c\033[2m\033"); /* split: DECSC ... DECRC (back to column 0) */
+	push(t, "7\033[22mA\033");
+	push(t, "8B");
+	assert_string_equal(row(t, 0), "B");
+	assert_string_equal(dimcon(t, 1), "d");
+	push(t, "\033c\033[2;8mE\033");
+	push(t, "c\033[2mF");
+	assert_string_equal(dimcon(t, 2), "d.");
+	term_free(t);
+}
+
 static void test_erase_keeps_pen_background(void **s)
 {
 	(void)s;
@@ -327,6 +422,26 @@ static void test_cursor_props(void **s)
 	assert_int_equal(grid_cursor(term_grid(t)).shape, GRID_CURSOR_BAR);
 	push(t, "\033[4 q");
 	assert_int_equal(grid_cursor(term_grid(t)).shape, GRID_CURSOR_UNDERLINE);
+	term_free(t);
+}
+
+/* DECSCUSR as the number to forward to the outer terminal. */
+static void test_cursor_style(void **s)
+{
+	(void)s;
+	struct term *t = term_new(2, 10, 0);
+	assert_int_equal(term_cursor_style(t), 0); /* never set: the terminal's own */
+	const char *seqs[] = { "\033[1 q", "\033[2 q", "\033[3 q", "\033[4 q", "\033[5 q", "\033[6 q" };
+	for (int n = 1; n <= 6; n++) {
+		push(t, seqs[n - 1]);
+		assert_int_equal(term_cursor_style(t), n);
+	}
+	push(t, "\033[0 q"); /* 0 is blinking block in libvterm, like 1 */
+	assert_int_equal(term_cursor_style(t), 1);
+	push(t, "\033[");
+	push(t, "4 ");
+	push(t, "q");
+	assert_int_equal(term_cursor_style(t), 4);
 	term_free(t);
 }
 
@@ -939,6 +1054,8 @@ int main(void)
 		cmocka_unit_test(test_apc_pm_sos_not_rendered),
 		cmocka_unit_test(test_csi_split_at_every_offset),
 		cmocka_unit_test(test_lone_esc_held),
+		cmocka_unit_test(test_sgr_dim_conceal),
+		cmocka_unit_test(test_cursor_style),
 		cmocka_unit_test(test_carry_cap),
 		cmocka_unit_test(test_flush_feeds_tail),
 		cmocka_unit_test(test_too_many_csi_args),
