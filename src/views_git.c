@@ -123,9 +123,11 @@ static void diff_lines(struct vlines *b, const char *text)
 	}
 }
 
-static int job_changes(struct gitrepo *gr, struct vg_req *q, const char *base, struct vg_result *res)
+/* The changes of every task of q (those git can read), overlaps marked;
+ * *idx maps each to its index in q. Returns how many. */
+static int diff_tasks(struct gitrepo *gr, const struct vg_req *q, const char *base,
+		      struct gitdiff_task **gtp, int **idxp)
 {
-	struct vlines *b = &res->l;
 	struct gitdiff_task *gt = xcalloc((size_t)q->n + 1, sizeof *gt);
 	int *idx = xcalloc((size_t)q->n + 1, sizeof *idx);
 	int m = 0;
@@ -138,6 +140,17 @@ static int job_changes(struct gitrepo *gr, struct vg_req *q, const char *base, s
 		idx[m++] = k;
 	}
 	gitdiff_overlaps(gt, m);
+	*gtp = gt;
+	*idxp = idx;
+	return m;
+}
+
+static int job_changes(struct gitrepo *gr, struct vg_req *q, const char *base, struct vg_result *res)
+{
+	struct vlines *b = &res->l;
+	struct gitdiff_task *gt;
+	int *idx;
+	int m = diff_tasks(gr, q, base, &gt, &idx);
 	vlines_add(b, TH_TITLE, "Changes against %s (%d task branch%s)", base, m, m == 1 ? "" : "es");
 	if (m == 0)
 		vlines_add(b, TH_DIM, "%s", "no task has a branch with changes yet");
@@ -479,18 +492,9 @@ static int scan_job(struct gitrepo *gr, void *arg, struct gw_ctx *c, void **resu
 	char *base = NULL;
 	if (gitrepo_base(gr, q->base, &base, e) < 0)
 		return -1;
-	struct gitdiff_task *gt = xcalloc((size_t)q->n + 1, sizeof *gt);
-	int *idx = xcalloc((size_t)q->n + 1, sizeof *idx);
-	int m = 0;
-	for (int k = 0; k < q->n; k++) {
-		struct err e2 = { { 0 } };
-		if (gitdiff_task(gr, base, q->t[k].branch, q->t[k].worktree, q->t[k].territory, &gt[m],
-				 &e2) < 0)
-			continue;
-		gt[m].id = q->t[k].id;
-		idx[m++] = k;
-	}
-	gitdiff_overlaps(gt, m);
+	struct gitdiff_task *gt;
+	int *idx;
+	int m = diff_tasks(gr, q, base, &gt, &idx);
 	struct vg_scan *sc = xcalloc(1, sizeof *sc);
 	sc->id = xcalloc((size_t)m + 1, sizeof *sc->id);
 	sc->s = xcalloc((size_t)m + 1, sizeof *sc->s);

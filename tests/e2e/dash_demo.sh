@@ -13,7 +13,7 @@ d_demo "$R"
 d_start "$R" 160 48
 d_expect "the dashboard opens on the plan in the repository" "WAVE 3"
 d_expect "wave 1 is open, the others locked" "0/3 open"
-t_has "the status line names the wave" "wave 1/3" "$(d_cap | tail -n 1)"
+d_expect_status "the status line names the wave" "wave 1/3"
 
 d_keys n
 d_expect "the asking agent is flagged waiting in the sidebar" "waiting" 15
@@ -53,7 +53,7 @@ d_expect_state "wave 1 merge: storage merged" "$R" storage merged 20
 d_expect_state "wave 1 merge: args conflicts" "$R" args conflict 20
 t_eq "the wave merge stopped there: build-docs not merged" done "$(d_state "$R" build-docs)"
 d_expect "the merge report opens by itself on the stop" "conflicting: bin/todo"
-t_has "the status line says it stopped" "wave 1 merge stopped: 1 merged, 1 with a problem" "$(d_cap | tail -n 1)"
+d_expect_status "the status line says it stopped" "wave 1 merge stopped: 1 merged, 1 with a problem"
 d_keys q
 d_keys e
 d_expect "the event log says where and why it stopped" "args: conflict with main in bin/todo, merge stopped (build-docs waits)"

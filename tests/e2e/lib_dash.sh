@@ -53,6 +53,18 @@ d_expect() {
 	if d_wait "$2" "${3:-10}"; then t_ok "$1"; else t_fail "$1" "screen never showed: $2
 $(d_cap)"; fi
 }
+# d_expect_status NAME TEXT [SECONDS]: the bottom line (the status line)
+# shows TEXT; polled, since a capture can catch tmux between a frame's clear
+# and its last row.
+d_expect_status() {
+	_end=$(($(_d_ms) + ${3:-10} * 1000))
+	while [ "$(_d_ms)" -lt "$_end" ]; do
+		case "$(d_cap | tail -n 1)" in *"$2"*) t_ok "$1"; return ;; esac
+		sleep 0.1
+	done
+	t_fail "$1" "status line never showed: $2
+$(d_cap)"
+}
 # d_state REPO TASK: the task's state in REPO/.shoal/state.json.
 d_state() {
 	awk -v id="$2" '
