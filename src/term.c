@@ -94,6 +94,17 @@ struct term {
 	 * the cursor, DECRQSS, an SGR it must parse itself. */
 	int vt_pen_stale;
 	int esc_nint;        /* SC_ESC_INT: intermediates seen */
+	/* Line ends (CR, LF) and the last glyph of a run also bypass
+	 * libvterm (fast_run, fast_ctl), which then lags behind: its cursor
+	 * is not ours (vt_lazy), and the last glyph it put is not the last
+	 * one there was (lg_lazy: that was lg_ch at lg_row, lg_col; REP
+	 * repeats it and a combining mark joins it). vt_catch_up brings it
+	 * up to date, with its callbacks muted, before it is fed anything. */
+	int vt_lazy, lg_lazy, lg_row, lg_col;
+	char lg_ch;
+	int muted;
+	int lnm;             /* new-line mode (CSI 20 h): LF is CR LF */
+	int region;          /* a scroll region (DECSTBM) may be set */
 
 	struct grid_cursor cur;
 	char title[TERM_TITLE_MAX], icon[TERM_TITLE_MAX];
@@ -127,6 +138,8 @@ static void set_bit(uint16_t *a, uint16_t bit, int on)
 static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct term *t = user;
+	if (t->muted)
+		return 1;
 	int n = info->chars[0] ? 1 : 0;
 	if (n && info->chars[1])
 		while (n < GRID_MAX_CHARS && info->chars[n])
@@ -159,21 +172,28 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	return 1;
 }
 
+/* The cursor moved (libvterm's, or ours in the fast paths). */
+static void cursor_moved(struct term *t, int row, int col, int visible)
+{
+	if (t->wc_valid) {
+		int c = t->wc_end < t->cols ? t->wc_end : t->cols - 1;
+		if (row != t->wc_row || col != c)
+			t->wc_valid = 0;
+	}
+	if (t->ph && (row != t->ph_row || col != t->ph_col))
+		t->ph = 0;
+	t->cur.row = row;
+	t->cur.col = col;
+	t->cur.visible = visible;
+	grid_move_cursor(t->g, row, col, visible);
+}
+
 static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 {
 	struct term *t = user;
 	(void)oldpos;
-	if (t->wc_valid) {
-		int c = t->wc_end < t->cols ? t->wc_end : t->cols - 1;
-		if (pos.row != t->wc_row || pos.col != c)
-			t->wc_valid = 0;
-	}
-	if (t->ph && (pos.row != t->ph_row || pos.col != t->ph_col))
-		t->ph = 0;
-	t->cur.row = pos.row;
-	t->cur.col = pos.col;
-	t->cur.visible = visible;
-	grid_move_cursor(t->g, pos.row, pos.col, visible);
+	if (!t->muted)
+		cursor_moved(t, pos.row, pos.col, visible);
 	return 1;
 }
 
@@ -473,9 +493,75 @@ void term_size(const struct term *t, int *rows, int *cols)
 
 /* ---- feeding ---- */
 
+/* Appends the decimal digits of v to b at *n. */
+static void put_num(char *b, size_t *n, unsigned v)
+{
+	char dig[12];
+	size_t nd = 0;
+	do
+		dig[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (nd > 0)
+		b[(*n)++] = dig[--nd];
+}
+
+/* Moves libvterm's cursor (not ours) with CUP; the fast paths run only
+ * with origin mode off, so CUP is absolute. */
+static void vt_cup(struct term *t, int row, int col)
+{
+	char b[32];
+	size_t n = 0;
+	b[n++] = '\033';
+	b[n++] = '[';
+	put_num(b, &n, (unsigned)row + 1);
+	b[n++] = ';';
+	put_num(b, &n, (unsigned)col + 1);
+	b[n++] = 'H';
+	vterm_input_write(t->vt, b, n);
+}
+
+/* 1 if p[0..n) are only controls that neither read nor change what
+ * libvterm knows of the last glyph or the charsets: BEL, BS, HT, LF, VT,
+ * FF, CR. */
+static int benign_controls(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x07 || (unsigned char)p[i] > 0x0d)
+			return 0;
+	return 1;
+}
+
+/* Brings libvterm up to date before it is fed p[0..n) (see vt_lazy), or
+ * (p NULL) before anything else reads it:
+ * puts the last glyph again where it was, with the callbacks muted (our
+ * grid has it already), unless what comes next overwrites that memory
+ * anyway (a printable ASCII byte, in ground state: libvterm prints it) or
+ * cannot read it (benign controls); then puts its cursor on ours. Neither
+ * has a pending wrap here (the fast paths stay away from it), and CUP
+ * leaves none. */
+static void vt_catch_up(struct term *t, const char *p, size_t n)
+{
+	int printable = p && n && (unsigned char)p[0] >= 0x20 && (unsigned char)p[0] < 0x7f;
+	t->muted = 1;
+	if (t->lg_lazy && !printable && !(p && benign_controls(p, n))) {
+		vt_cup(t, t->lg_row, t->lg_col);
+		vterm_input_write(t->vt, &t->lg_ch, 1);
+	}
+	if (!(p && benign_controls(p, n)))
+		t->lg_lazy = 0;
+	VTermPos p0;
+	vterm_state_get_cursorpos(t->st, &p0);
+	if (p0.row != t->cur.row || p0.col != t->cur.col)
+		vt_cup(t, t->cur.row, t->cur.col);
+	t->vt_lazy = 0;
+	t->muted = 0;
+}
+
 static void feed_raw(struct term *t, const char *p, size_t n)
 {
 	if (n) {
+		if (t->vt_lazy || t->lg_lazy)
+			vt_catch_up(t, p, n);
 		t->last_hi = (unsigned char)p[n - 1] >= 0x80;
 		vterm_input_write(t->vt, p, n);
 	}
@@ -773,18 +859,16 @@ static void feed_special(struct term *t, int kind, const char *sp, size_t sn)
 /* ---- the plain-text fast path ---- */
 
 /* libvterm 0.1.4 costs a callback and a few hundred instructions per
- * glyph; a run of printable ASCII is written into the grid here instead,
- * when libvterm's state says it would put exactly those glyphs one after
- * the other on the cursor's row: GL is a US-ASCII set with no single shift
- * pending, insert mode, origin mode and left/right margins are off, no
- * double-width/height line and no DECSCA was ever seen, and the cursor is
- * not at the pending wrap. libvterm's
- * cursor is then moved with CHA, and the last character of each piece is
- * left to libvterm, so that what it knows of the last glyph (REP,
- * combining marks that follow, the pending wrap) stays right. Verified
- * against VTermScreen by the oracle tests. */
-#define TERM_FAST_MIN 2
-
+ * glyph, and as many per control byte; a run of printable ASCII is written
+ * into the grid here instead, and CR and LF move the cursor (and scroll)
+ * here, when libvterm's state says it would do exactly that: GL is a
+ * US-ASCII set with no single shift pending, insert mode, origin mode and
+ * left/right margins are off, no double-width/height line and no DECSCA
+ * was ever seen, and the cursor is not at the pending wrap; for LF also
+ * no scroll region and no new-line mode. libvterm lags behind meanwhile
+ * (vt_lazy, lg_lazy) and is brought up to date (vt_catch_up) before it is
+ * fed anything. The last column is left to libvterm (the pending wrap).
+ * Verified against VTermScreen by the oracle tests. */
 static int fast_ok(const struct term *t)
 {
 #ifdef TERM_DEBUG_NOFAST /* -DTERM_DEBUG_NOFAST: the plain path only, to compare */
@@ -792,6 +876,26 @@ static int fast_ok(const struct term *t)
 #endif
 	return t->gl >= 0 && t->g_ascii[t->gl] && !t->single_shift && t->irm == 0 &&
 	       t->lrmm == 0 && t->decom == 0 && !t->sticky_slow;
+}
+
+/* libvterm's cursor, or ours while it lags behind (the same then). */
+static VTermPos vt_cursor(const struct term *t)
+{
+	VTermPos p;
+	if (t->vt_lazy) {
+		p.row = t->cur.row;
+		p.col = t->cur.col;
+	} else {
+		vterm_state_get_cursorpos(t->st, &p);
+	}
+	return p;
+}
+
+/* The cursor may be at the pending wrap (a glyph ended at the right edge
+ * there): only libvterm knows. */
+static int maybe_phantom(const struct term *t, VTermPos p)
+{
+	return t->ph && p.row == t->ph_row && p.col == t->ph_col;
 }
 
 /* buf[s, e) is a run of bytes 0x20-0x7e in ground state; *from is the
@@ -803,53 +907,79 @@ static void fast_run(struct term *t, const char *buf, size_t s, size_t e, size_t
 	/* a write to libvterm must not end inside a UTF-8 sequence */
 	if (s > *from ? (unsigned char)buf[s - 1] >= 0x80 : t->last_hi)
 		s++;
-	while (e - s > TERM_FAST_MIN) {
+	while (s < e) {
 		feed_raw(t, buf + *from, s - *from);
 		*from = s;
 		if (!fast_ok(t)) /* again: what was just fed may have changed it */
 			return;
-		VTermPos p;
-		vterm_state_get_cursorpos(t->st, &p);
-		if (t->ph && p.row == t->ph_row && p.col == t->ph_col) {
-			s++; /* maybe at the pending wrap: libvterm puts this one */
+		VTermPos p = vt_cursor(t);
+		if (maybe_phantom(t, p)) {
+			s++; /* libvterm puts this one */
 			continue;
 		}
 		if (p.row < 0 || p.row >= t->rows || p.col < 0 || p.col >= t->cols)
 			return;
 		size_t avail = e - s;
 		size_t room = (size_t)(t->cols - 1 - p.col); /* before the last column */
-		size_t k = avail - 1 < room ? avail - 1 : room;
-		size_t done = 0;
-		if (k >= TERM_FAST_MIN) {
+		size_t k = avail < room ? avail : room;
+		if (k > 0) {
 			grid_put_ascii(t->g, p.row, p.col, buf + s, (int)k);
 			t->wc_valid = 1;
 			t->wc_row = p.row;
 			t->wc_end = p.col + (int)k;
-			/* CHA col: by hand, snprintf costs more than the glyphs */
-			char cha[16], dig[12];
-			unsigned v = (unsigned)p.col + (unsigned)k + 1;
-			size_t nd = 0, n = 0;
-			do
-				dig[nd++] = (char)('0' + v % 10);
-			while ((v /= 10) > 0);
-			cha[n++] = '\033';
-			cha[n++] = '[';
-			while (nd > 0)
-				cha[n++] = dig[--nd];
-			cha[n++] = 'G';
-			feed_raw(t, cha, n);
+			t->rep_width = 1;
+			t->lg_lazy = 1;
+			t->lg_row = p.row;
+			t->lg_col = p.col + (int)k - 1;
+			t->lg_ch = buf[s + k - 1];
+			t->vt_lazy = 1;
+			cursor_moved(t, p.row, p.col + (int)k, t->cur.visible);
 			s += k;
 			*from = s;
-			done = k;
 		}
-		if (avail - 1 <= room)
+		if (avail <= room)
 			return; /* the run ends on this row */
-		/* libvterm puts the glyphs up to the last column and the one
-		 * that wraps; then on with the next row */
-		s += room - done + 2;
+		/* libvterm puts the glyph in the last column and the one that
+		 * wraps; then on with the next row */
+		s += 2;
 		if (s > e)
 			return;
 	}
+}
+
+/* CR or LF at buf[i], in ground state; *from is the first byte of buf not
+ * yet fed to libvterm (<= i). Done here if it can be (see fast_ok);
+ * returns 1 then. */
+static int fast_ctl(struct term *t, const char *buf, size_t i, size_t *from)
+{
+	if (!fast_ok(t) || (buf[i] == '\n' && (t->region || t->lnm)))
+		return 0;
+	/* what came before goes first, and must not end inside UTF-8 */
+	if (i > *from ? (unsigned char)buf[i - 1] >= 0x80 : t->last_hi)
+		return 0;
+	feed_raw(t, buf + *from, i - *from);
+	*from = i;
+	if (!fast_ok(t) || (buf[i] == '\n' && (t->region || t->lnm)))
+		return 0;
+	VTermPos p = vt_cursor(t);
+	if (maybe_phantom(t, p) || p.row < 0 || p.row >= t->rows || p.col < 0 || p.col >= t->cols)
+		return 0;
+	if (buf[i] == '\r') {
+		if (p.col != 0) {
+			t->vt_lazy = 1;
+			cursor_moved(t, p.row, 0, t->cur.visible);
+		}
+	} else if (p.row == t->rows - 1) {
+		/* libvterm scrolls the screen (its line info too, all plain
+		 * here: no double-width line was ever seen) */
+		VTermRect r = { .start_row = 0, .end_row = t->rows, .start_col = 0, .end_col = t->cols };
+		cb_scrollrect(r, 1, 0, t);
+	} else {
+		t->vt_lazy = 1;
+		cursor_moved(t, p.row + 1, p.col, t->cur.visible);
+	}
+	*from = i + 1;
+	return 1;
 }
 
 /* Mirrors what a complete escape sequence does to the state fast_run
@@ -866,6 +996,8 @@ static void track_esc(struct term *t, unsigned char final)
 		t->single_shift = 0;
 		t->irm = 0;
 		t->decom = 0;
+		t->lnm = 0;
+		t->region = 0;
 		break;
 	case 'n':
 		t->gl = 2;
@@ -891,19 +1023,39 @@ static void track_esc_int(struct term *t, unsigned char final)
 		t->g_ascii[i1 - '-' + 1] = 0;
 }
 
+/* 1 if DECSTBM with these arguments (-1: missing) leaves the whole
+ * screen as the scroll region in 0.1.4 (its code, state.c). */
+static int decstbm_full(const struct term *t, const int *vals, int nv)
+{
+	int top = (vals[0] < 0 ? 1 : vals[0]) - 1;
+	if (top < 0)
+		top = 0;
+	if (top > t->rows)
+		top = t->rows;
+	int bottom = nv < 2 || vals[1] < 0 ? -1 : vals[1];
+	if (top == 0 && bottom == t->rows)
+		bottom = -1;
+	else if (bottom > t->rows)
+		bottom = t->rows;
+	int sb = bottom > -1 ? bottom : t->rows;
+	return sb <= top || (top == 0 && sb == t->rows);
+}
+
 static int track_csi(struct term *t, const char *a, size_t an, const char *b, size_t bn,
 		     unsigned char final)
 {
 	int saves = 0; /* ? 1048 h / ? 1049 h: saves the cursor (and pen) */
-	if (final != 'h' && final != 'l' && final != 'q')
+	if (final != 'h' && final != 'l' && final != 'q' && final != 'r')
 		return 0;
 	char tmp[TERM_CSI_MAX_LEN + 16];
 	if (!a || an + bn > sizeof tmp) {
 		/* not all at hand: assume the worst */
 		if (final == 'h')
-			t->irm = t->lrmm = t->decom = -1;
+			t->irm = t->lrmm = t->decom = t->lnm = -1;
 		else if (final == 'q')
 			t->sticky_slow = 1;
+		else if (final == 'r')
+			t->region = 1;
 		return final == 'h';
 	}
 	memcpy(tmp, a, an);
@@ -913,7 +1065,7 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 	while (i < n && tmp[i] != '[')
 		i++; /* ESC, maybe intermediates (0.1.4 starts a CSI on them) */
 	i++;
-	int leader = 0, inter = 0;
+	int leader = 0, inter = 0, colon = 0;
 	int val = -1;
 	int vals[TERM_CSI_MAX_SEPS + 2], nv = 0;
 	for (; i < n; i++) {
@@ -927,6 +1079,7 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 			if (val > 100000)
 				val = 100000;
 		} else if (c == ';' || c == ':') {
+			colon |= c == ':';
 			if (nv < (int)ARRAY_LEN(vals))
 				vals[nv++] = val;
 			val = -1;
@@ -945,9 +1098,16 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 	}
 	if (inter)
 		return 0;
+	if (final == 'r') {
+		if (!leader)
+			t->region = colon || !decstbm_full(t, vals, nv);
+		return 0;
+	}
 	for (int k = 0; k < nv; k++) {
 		if (!leader && vals[k] == 4)
 			t->irm = final == 'h';
+		else if (!leader && vals[k] == 20)
+			t->lnm = final == 'h';
 		else if (leader == '?' && vals[k] == 69)
 			t->lrmm = final == 'h';
 		else if (leader == '?' && vals[k] == 6)
@@ -979,13 +1139,14 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					size_t s0 = j;
 					while (++j < len && u[j] >= 0x20 && u[j] < 0x7f)
 						;
-					if (j - s0 > TERM_FAST_MIN)
-						fast_run(t, buf, s0, j, &from);
+					fast_run(t, buf, s0, j, &from);
 					continue;
 				}
 				if (c == 0x1b)
 					break;
-				if (c == 0x0e)
+				if (c == '\r' || c == '\n')
+					fast_ctl(t, buf, j, &from);
+				else if (c == 0x0e)
 					t->gl = 1;
 				else if (c == 0x0f)
 					t->gl = 0;
@@ -1100,7 +1261,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					kind = 1;
 				else if (b == 'J' && t->csi_plain && t->csi_nsep == 0 && t->csi_val == 3)
 					kind = 3;
-				else if (b == 'h' || b == 'l' || b == 'q') {
+				else if (b == 'h' || b == 'l' || b == 'q' || b == 'r') {
 					int r;
 					if (t->nohold)
 						r = track_csi(t, NULL, 0, NULL, 0, b);
@@ -1340,6 +1501,8 @@ void term_resize(struct term *t, int rows, int cols)
 		cols = 4096;
 	if (rows == t->rows && cols == t->cols)
 		return;
+	if (t->vt_lazy || t->lg_lazy)
+		vt_catch_up(t, NULL, 0);
 	VTermPos old;
 	vterm_state_get_cursorpos(t->st, &old);
 	int phantom = t->wc_valid && t->wc_end >= t->cols && old.row == t->wc_row &&
@@ -1367,6 +1530,7 @@ void term_resize(struct term *t, int rows, int cols)
 	int n = snprintf(b, sizeof b, "\033[r\033[?69h\033[s\033[?69l\033[%d;%dH", want.row + 1,
 			 want.col + 1);
 	feed_raw(t, b, (size_t)n);
+	t->region = 0;
 	vterm_state_get_cursorpos(t->st, &p);
 	t->cur.row = p.row;
 	t->cur.col = p.col;

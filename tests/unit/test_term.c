@@ -534,6 +534,48 @@ static void test_replies(void **s)
 	term_free(t);
 }
 
+/* Text and line ends taken without libvterm (term.c fast_run, fast_ctl)
+ * leave its cursor behind; whatever reads it is answered from ours. */
+static void test_replies_after_fast_line_ends(void **s)
+{
+	(void)s;
+	struct term *t = term_new(5, 20, 10);
+	push(t, "first line\r\nsecond\r\n\r\nabc\033[6n");
+	assert_string_equal(out(t), "\033[4;4R");
+	push(t, "\r\n\r\n\r\nxy\033[6n"); /* scrolled twice */
+	assert_string_equal(out(t), "\033[5;3R");
+	assert_string_equal(row(t, 1), "abc");
+	/* split across feeds */
+	push(t, "\r");
+	push(t, "\n");
+	push(t, "q");
+	push(t, "\033[");
+	push(t, "6n");
+	assert_string_equal(out(t), "\033[5;2R");
+	term_free(t);
+}
+
+/* A resize while libvterm lags behind: REP and a combining mark after it
+ * still see the last glyph, where it was. */
+static void test_resize_after_fast_text(void **s)
+{
+	(void)s;
+	struct term *t = term_new(5, 20, 10);
+	push(t, "one\r\nabc");
+	term_resize(t, 6, 30);
+	push(t, "\xcc\x81");
+	assert_int_equal(cell(t, 1, 2)->flags & GRID_CELL_COMBINED, GRID_CELL_COMBINED);
+	push(t, "\033[2b");
+	assert_string_equal(row(t, 0), "one");
+	cursor_is(t, 1, 5);
+	push(t, "xyz");
+	term_resize(t, 6, 25);
+	push(t, "\033[b\r\n\033[6n");
+	assert_string_equal(out(t), "\033[3;1R");
+	assert_int_equal(grid_row(term_grid(t), 1)[8].ch, 'z');
+	term_free(t);
+}
+
 static void test_output_past_64_bytes(void **s)
 {
 	(void)s;
@@ -1024,6 +1066,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csi_after_esc_intermediate),
+		cmocka_unit_test(test_replies_after_fast_line_ends),
+		cmocka_unit_test(test_resize_after_fast_text),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_utf8_wide_combining),
 		cmocka_unit_test(test_utf8_split_every_offset),

@@ -177,6 +177,23 @@ static const struct stream hand[] = {
 	{ "fast csi after intermediate", 3, 20, "abcdefghij\r" E "([4h" "XYZW" CSI "4l" "uvw" },
 	{ "fast tabs and bs", 3, 30, "abc\tdefgh\tij\bklmno\b\b\bpq" },
 	{ "fast bce", 3, 20, CSI "44m" "abcdef" CSI "K" CSI "41m" "ghijkl" CSI "0m" "mnop" },
+	/* line ends and a run's last glyph without libvterm (term.c fast_ctl,
+	 * vt_catch_up): libvterm lags behind and is brought up to date */
+	{ "fast lnm", 4, 20, CSI "20h" "abc\ndef\r\nghi\n\n\n" CSI "20l" "jkl\nmno" CSI "4;20h" "p\nq" },
+	{ "fast lf in a region", 5, 20,
+	  CSI "2;3r" CSI "3;1H" "abc\ndef\nghi" CSI "5;1H" "low\nlower\n" CSI "r" "\n\n\nxyz\n\n\n" },
+	{ "fast lf after full regions", 4, 12,
+	  "1\r\n2\r\n3\r\n4" CSI "1;4r" CSI "4;1H" "a\nb\n" CSI "3;2r" CSI "4;1H" "c\n\n" CSI ";r" CSI "4;1H"
+	  "d\n" CSI "0;99r" CSI "4;1H" "e\n" CSI "2r" CSI "4;1H" "f\n" CSI "1:2r" CSI "4;1H" "g\n" },
+	{ "fast rep after line end", 3, 20, "abc\r\n" CSI "2b" "\n" CSI "b" "\r" CSI "3b" },
+	{ "fast combining after line end", 3, 20, "abc\r\n\xcc\x81" "de\n\xcc\x81" "f\r" CSI "2C" "\xcc\x81" },
+	{ "fast combining after controls", 3, 20, "abc\t\b\b\b\b\b\xcc\x81" "xyz\x07\xcc\x80" },
+	{ "fast vt ff", 4, 20, "abc\x0b" "def\x0c" "ghi\x0b\x0c\x0b" "jkl" CSI "b" },
+	{ "fast rep after so", 3, 20, E ")0" "abc\x0e" CSI "2b" "\x0f" "lqk\x0e\r\n" CSI "3b" },
+	{ "fast rep after cursor moves", 4, 20, "wxyz" CSI "3;5H" CSI "2b" "\r\n\r\n" CSI "b" E "7" "q" E "8" CSI "b" },
+	{ "fast line ends at the edge", 3, 10, "0123456789\r\nabcdefghij\nklm\r0123456789\n\n\nend" },
+	{ "fast line ends on the alt screen", 3, 10,
+	  "one\r\ntwo\r\n" CSI "?1049h" "alt\r\nscreen\r\nlines\r\nmore\r\n" CSI "?1049l" "back\r\n" },
 };
 
 static char *all256(size_t *len)
