@@ -5,8 +5,9 @@
  * to queries, keys, mouse reports, pastes) collect in an output buffer that
  * the caller drains without blocking.
  *
- * Only src/term.c includes vterm.h. Every 0.1.4 workaround from
- * shared/notes/libvterm.md lives here: the feed carry buffer (split OSC/DCS,
+ * Only src/term.c and src/term_feed.c (with include/term_int.h) include
+ * vterm.h. Every 0.1.4 workaround from shared/notes/libvterm.md lives in
+ * them: the feed carry buffer (split OSC/DCS,
  * CSI tails, lone ESC; APC/PM/SOS dropped), size clamps, the cursor guard
  * after a shrink, the mouse gate, the CSI-u key traps and paste filtering,
  * and dim (SGR 2/22) and conceal (SGR 8/28), which 0.1.4 lacks: the feed

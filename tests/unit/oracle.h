@@ -17,7 +17,7 @@
  * - Double-width/height line attributes (dwl/dhl) are per row for us and
  *   not compared.
  * - Dim (SGR 2) and conceal (SGR 8): 0.1.4 has neither, we track them
- *   (term.c's scanner), so GRID_ATTR_DIM and GRID_ATTR_CONCEAL are masked
+ *   (term_feed.c's scanner), so GRID_ATTR_DIM and GRID_ATTR_CONCEAL are masked
  *   out here and tested on their own in test_term.c.
  * Not compared at all, because we deliberately differ: resizes (we reflow
  * wrapped lines and pull lines back from our scrollback; 0.1.4 truncates),

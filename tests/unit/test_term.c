@@ -189,7 +189,7 @@ static void ref_out(const char *s, size_t len, void *user)
 	}
 }
 
-/* SGR handled without libvterm (term.c sgr_fast) leaves libvterm's own pen
+/* SGR handled without libvterm (term_feed.c sgr_fast) leaves libvterm's own pen
  * behind; DECRQSS reads it, so it must be brought up to date first: the
  * reply is the one a plain VTermState gives for the same bytes. */
 static void test_sgr_fast_decrqss(void **s)
@@ -534,7 +534,7 @@ static void test_replies(void **s)
 	term_free(t);
 }
 
-/* Text and line ends taken without libvterm (term.c fast_run, fast_ctl)
+/* Text and line ends taken without libvterm (term_feed.c fast_run, fast_ctl)
  * leave its cursor behind; whatever reads it is answered from ours. */
 static void test_replies_after_fast_line_ends(void **s)
 {

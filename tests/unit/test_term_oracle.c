@@ -118,7 +118,7 @@ static const struct stream hand[] = {
 	{ "lf at bottom many", 3, 10, "1\n2\n3\n4\n5\n6\n7\n8\n9" },
 	{ "nul and del", 3, 10, "a\0b\x7f" "c" },
 	{ "invalid utf8", 3, 10, "a\xff\xc3(b\xe2\x82" "c\xf0\x9f" "d" },
-	/* the plain-text fast path (term.c fast_run): printable ASCII runs
+	/* the plain-text fast path (term_feed.c fast_run): printable ASCII runs
 	 * written straight into the grid, and everything that must turn it
 	 * off or that it must keep right */
 	{ "fast long runs", 5, 20,
@@ -152,7 +152,7 @@ static const struct stream hand[] = {
 	{ "fast cursor shape is not decsca", 3, 30, CSI "2 q" "some text here" CSI "?K" "more text" },
 	{ "fast dwl", 4, 20, E "#6" "wide line" "\r\n" "normal line" CSI "1;1H" "abcdefghijkl" },
 	{ "fast dwl in the same write", 3, 13, E "#6" "#Bu4=9;abcdefghijkl" "\r\n" "abcdefghijklmnopq" },
-	/* SGR applied without libvterm (term.c sgr_fast), and its pen brought
+	/* SGR applied without libvterm (term_feed.c sgr_fast), and its pen brought
 	 * up to date before whatever reads it */
 	{ "sgr fast then decsc decrc", 3, 30,
 	  CSI "1;3;4;7;9;12;38;2;1;2;3;48;2;4;5;6m" "a" E "7" CSI "0m" "b" E "8" "c" CSI "m" "d" },
@@ -177,7 +177,7 @@ static const struct stream hand[] = {
 	{ "fast csi after intermediate", 3, 20, "abcdefghij\r" E "([4h" "XYZW" CSI "4l" "uvw" },
 	{ "fast tabs and bs", 3, 30, "abc\tdefgh\tij\bklmno\b\b\bpq" },
 	{ "fast bce", 3, 20, CSI "44m" "abcdef" CSI "K" CSI "41m" "ghijkl" CSI "0m" "mnop" },
-	/* line ends and a run's last glyph without libvterm (term.c fast_ctl,
+	/* line ends and a run's last glyph without libvterm (term_feed.c fast_ctl,
 	 * vt_catch_up): libvterm lags behind and is brought up to date */
 	{ "fast lnm", 4, 20, CSI "20h" "abc\ndef\r\nghi\n\n\n" CSI "20l" "jkl\nmno" CSI "4;20h" "p\nq" },
 	{ "fast lf in a region", 5, 20,
@@ -384,7 +384,7 @@ static void rand_stream(struct sbuf *b, uint64_t *s, int ntok, int rows, int col
 }
 
 /* ASCII-only streams for the plain-text fast path and SGR without
- * libvterm (term.c fast_run, sgr_fast): long printable runs, line ends,
+ * libvterm (term_feed.c fast_run, sgr_fast): long printable runs, line ends,
  * and everything that changes what they depend on (charsets and shifts,
  * insert mode, margins, DECSCA, double-width lines, saves and restores,
  * SGR forms libvterm must parse). With no UTF-8 at all, DEC graphics does
