@@ -86,6 +86,13 @@ struct term {
 	char lg_ch;
 	int muted;
 	int lnm;             /* new-line mode (CSI 20 h): LF is CR LF */
+	/* 0.1.4 decodes a text run that starts with ASCII with G0's UTF-8
+	 * decoder, and one that starts with a byte >= 0x80 with another; a
+	 * malformed sequence can leave either waiting for continuation bytes,
+	 * and G0's then turns the next ASCII run's first character into
+	 * U+FFFD + it. gl_dirty: G0's may be waiting (fast_run leaves the
+	 * next run's first character to libvterm). */
+	int gl_dirty;
 	int region;          /* a scroll region (DECSTBM) may be set */
 
 	struct grid_cursor cur;

@@ -1,12 +1,13 @@
 /* grid — the screen cells of one terminal (see include/grid.h): two screens
  * of rows kept in a ring, per-row damage, the combined-character table, the
- * scrollback ring of compactly encoded lines, the view offset and reflow. */
+ * scrollback's encoding (its storage is sb.c), the view offset and reflow. */
 #include "grid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sb.h"
 #include "util.h"
 
 /* ---- rows and screens ---- */
@@ -32,14 +33,6 @@ struct comb {
 	uint8_t n;
 };
 
-/* One scrollback line: cells encoded as UTF-8 with escape tokens (below). */
-struct sbline {
-	uint32_t nbytes; /* of data */
-	uint32_t cap;    /* bytes allocated for data */
-	uint16_t ncells; /* cells of the line (trailing blanks trimmed) */
-	uint8_t flags;   /* GRID_ROW_WRAPPED */
-	unsigned char data[];
-};
 
 /* Tokens of the scrollback encoding; UTF-8 never uses bytes >= 0xf8. */
 #define SB_PEN 0xf8  /* + attrs(2) fg(4) bg(4) cellflags(1): pen of the next cells */
@@ -65,9 +58,8 @@ struct grid {
 	uint32_t *comb_hash; /* open addressing, index + 1, 0 = empty */
 	size_t comb_hash_cap;
 
-	struct sbline **sb; /* ring of sb_max entries */
-	int sb_max, sb_head, sb_count; /* head: index of the oldest */
-	size_t sb_bytes, sb_max_bytes;
+	struct sb *sb;       /* the scrollback's lines (sb.c) */
+	size_t sb_max_bytes; /* and a cap on their bytes */
 
 	int view;                  /* view offset */
 	struct grid_cell *viewbuf; /* a decoded scrollback line for grid_view_row */
@@ -195,7 +187,7 @@ struct grid *grid_new(int rows, int cols, int sb_lines)
 	g->dmg = xcalloc((size_t)rows, sizeof *g->dmg);
 	g->cursor.visible = 1;
 	g->cursor.shape = GRID_CURSOR_BLOCK;
-	g->sb_max_bytes = GRID_SB_DEFAULT_BYTES;
+	g->sb = sb_new(0);
 	grid_sb_set_limits(g, sb_lines < 0 ? GRID_SB_DEFAULT_LINES : sb_lines, GRID_SB_DEFAULT_BYTES);
 	g->dmg_all = g->dmg_any = 1;
 	return g;
@@ -210,8 +202,7 @@ void grid_free(struct grid *g)
 	free(g->dmg);
 	free(g->comb);
 	free(g->comb_hash);
-	grid_sb_clear(g);
-	free(g->sb);
+	sb_free(g->sb);
 	free(g->viewbuf);
 	free(g->enc);
 	free(g);
@@ -433,23 +424,17 @@ void grid_damage_all(struct grid *g) { g->dmg_all = g->dmg_any = 1; }
 
 /* ---- scrollback ---- */
 
-static struct sbline *sb_at(const struct grid *g, int n) /* 0 = newest */
+/* The view offset stays within the scrollback. */
+static void view_clamp(struct grid *g)
 {
-	int i = g->sb_head + g->sb_count - 1 - n;
-	i %= g->sb_max;
-	return g->sb[i];
+	if (g->view > sb_count(g->sb))
+		g->view = sb_count(g->sb);
 }
 
-static void sb_drop_oldest(struct grid *g)
+static void sb_drop(struct grid *g)
 {
-	struct sbline *l = g->sb[g->sb_head];
-	g->sb_bytes -= l->cap + sizeof *l;
-	free(l);
-	g->sb[g->sb_head] = NULL;
-	g->sb_head = (g->sb_head + 1) % g->sb_max;
-	g->sb_count--;
-	if (g->view > g->sb_count)
-		g->view = g->sb_count;
+	sb_drop_oldest(g->sb);
+	view_clamp(g);
 }
 
 void grid_sb_set_limits(struct grid *g, int max_lines, size_t max_bytes)
@@ -457,29 +442,18 @@ void grid_sb_set_limits(struct grid *g, int max_lines, size_t max_bytes)
 	if (max_lines < 0)
 		max_lines = GRID_SB_DEFAULT_LINES;
 	g->sb_max_bytes = max_bytes;
-	/* Keep the newest lines, re-laid from index 0. */
-	int keep = g->sb_count < max_lines ? g->sb_count : max_lines;
-	while (g->sb_count > keep)
-		sb_drop_oldest(g);
-	struct sbline **nsb = max_lines ? xcalloc((size_t)max_lines, sizeof *nsb) : NULL;
-	for (int i = 0; i < g->sb_count; i++)
-		nsb[i] = g->sb[(g->sb_head + i) % g->sb_max];
-	free(g->sb);
-	g->sb = nsb;
-	g->sb_max = max_lines;
-	g->sb_head = 0;
-	while (g->sb_count > 0 && g->sb_bytes > g->sb_max_bytes)
-		sb_drop_oldest(g);
+	sb_set_max(g->sb, max_lines);
+	while (sb_count(g->sb) > 0 && sb_bytes(g->sb) > g->sb_max_bytes)
+		sb_drop_oldest(g->sb);
+	view_clamp(g);
 }
 
-int grid_sb_count(const struct grid *g) { return g->sb_count; }
-size_t grid_sb_bytes(const struct grid *g) { return g->sb_bytes; }
+int grid_sb_count(const struct grid *g) { return sb_count(g->sb); }
+size_t grid_sb_bytes(const struct grid *g) { return sb_bytes(g->sb); }
 
 void grid_sb_clear(struct grid *g)
 {
-	while (g->sb_count > 0)
-		sb_drop_oldest(g);
-	g->sb_head = 0;
+	sb_clear(g->sb);
 	if (g->view) {
 		g->view = 0;
 		grid_damage_all(g);
@@ -618,7 +592,7 @@ static void sanitize_pairs(struct grid_cell *c, int n)
 }
 
 /* Decodes a line into out[0..ncols) (padding with blanks). */
-static void sb_decode(struct grid *g, const struct sbline *l, struct grid_cell *out, int ncols)
+static void sb_decode(struct grid *g, const struct sb_line *l, struct grid_cell *out, int ncols)
 {
 	struct grid_cell pen = blank_cell;
 	const unsigned char *p = l->data;
@@ -734,49 +708,24 @@ static int cells_len(const struct grid_cell *c, int n)
 
 static void sb_push_cells(struct grid *g, const struct grid_cell *cells, int n, unsigned flags)
 {
-	if (g->sb_max <= 0)
+	if (sb_max(g->sb) <= 0)
 		return;
 	n = cells_len(cells, n);
 	size_t nb = sb_encode(g, cells, n, &g->enc, &g->enc_cap);
-	unsigned char *tmp = g->enc;
-	struct sbline *l;
-	if (g->sb_count == g->sb_max) {
-		/* recycle the oldest line's memory (reallocated only when its
-		 * size class differs much) */
-		l = g->sb[g->sb_head];
-		g->sb_bytes -= l->cap + sizeof *l;
-		g->sb[g->sb_head] = NULL;
-		g->sb_head = (g->sb_head + 1) % g->sb_max;
-		g->sb_count--;
-		if (g->view > g->sb_count)
-			g->view = g->sb_count;
-		if (nb > l->cap || l->cap > 2 * nb + 16) {
-			l = xrealloc(l, sizeof *l + nb);
-			l->cap = (uint32_t)nb;
-		}
-	} else {
-		l = xmalloc(sizeof *l + nb);
-		l->cap = (uint32_t)nb;
-	}
-	l->nbytes = (uint32_t)nb;
-	l->ncells = (uint16_t)n;
-	l->flags = (uint8_t)(flags & GRID_ROW_WRAPPED);
-	if (nb)
-		memcpy(l->data, tmp, nb);
-	g->sb[(g->sb_head + g->sb_count) % g->sb_max] = l;
-	g->sb_count++;
-	g->sb_bytes += l->cap + sizeof *l;
-	if (g->view > 0 && g->view < g->sb_count)
+	if (sb_count(g->sb) == sb_max(g->sb))
+		sb_drop(g);
+	sb_push(g->sb, g->enc, nb, n, flags & GRID_ROW_WRAPPED);
+	if (g->view > 0 && g->view < sb_count(g->sb))
 		g->view++;
-	while (g->sb_count > 1 && g->sb_bytes > g->sb_max_bytes)
-		sb_drop_oldest(g);
+	while (sb_count(g->sb) > 1 && sb_bytes(g->sb) > g->sb_max_bytes)
+		sb_drop(g);
 }
 
 int grid_sb_line(struct grid *g, int n, struct grid_cell *out, int ncols, unsigned *flags)
 {
-	if (n < 0 || n >= g->sb_count)
+	const struct sb_line *l = sb_line(g->sb, n);
+	if (!l)
 		return -1;
-	const struct sbline *l = sb_at(g, n);
 	if (ncols > 0)
 		sb_decode(g, l, out, ncols);
 	if (flags)
@@ -786,12 +735,12 @@ int grid_sb_line(struct grid *g, int n, struct grid_cell *out, int ncols, unsign
 
 size_t grid_sb_text(struct grid *g, int n, char *buf, size_t cap)
 {
-	if (n < 0 || n >= g->sb_count) {
+	const struct sb_line *l = sb_line(g->sb, n);
+	if (!l) {
 		if (cap)
 			buf[0] = '\0';
 		return 0;
 	}
-	const struct sbline *l = sb_at(g, n);
 	int nc = l->ncells ? l->ncells : 1;
 	struct grid_cell *tmp = xmalloc((size_t)nc * sizeof *tmp);
 	sb_decode(g, l, tmp, nc);
@@ -808,8 +757,8 @@ void grid_view_set(struct grid *g, int offset)
 {
 	if (offset < 0)
 		offset = 0;
-	if (offset > g->sb_count)
-		offset = g->sb_count;
+	if (offset > sb_count(g->sb))
+		offset = sb_count(g->sb);
 	if (offset != g->view) {
 		g->view = offset;
 		grid_damage_all(g);
@@ -1291,8 +1240,8 @@ int grid_check(const struct grid *g, char *why, size_t whylen)
 		snprintf(why, whylen, "cursor (%d,%d) off the screen", g->cursor.row, g->cursor.col);
 		return -1;
 	}
-	if (g->view < 0 || g->view > g->sb_count || g->sb_count > g->sb_max) {
-		snprintf(why, whylen, "view %d / scrollback %d of %d", g->view, g->sb_count, g->sb_max);
+	if (g->view < 0 || g->view > sb_count(g->sb) || sb_count(g->sb) > sb_max(g->sb)) {
+		snprintf(why, whylen, "view %d / scrollback %d of %d", g->view, sb_count(g->sb), sb_max(g->sb));
 		return -1;
 	}
 	return 0;
@@ -1444,9 +1393,9 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 	int reflow = cols != ocols;
 	int nsb = 0;
 	if (reflow) {
-		nsb = g->sb_count;
+		nsb = sb_count(g->sb);
 		for (int n = nsb - 1; n >= 0; n--) {
-			const struct sbline *l = sb_at(g, n);
+			const struct sb_line *l = sb_line(g->sb, n);
 			int len = l->ncells;
 			struct grid_cell *c = xmalloc((size_t)(len ? len : 1) * sizeof *c);
 			if (len)
@@ -1454,9 +1403,7 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 			plist_add(&in, c, len, l->flags);
 		}
 		g->view = 0;
-		while (g->sb_count > 0)
-			sb_drop_oldest(g);
-		g->sb_head = 0;
+		sb_clear(g->sb);
 	}
 	int last = -1;
 	for (int r = 0; r < orows; r++) {
@@ -1495,23 +1442,17 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 	struct plist popped = { 0 };
 	if (!reflow && lines->n < (size_t)rows) {
 		size_t room = (size_t)rows - lines->n;
-		while (room > 0 && g->sb_count > 0) {
-			const struct sbline *l = sb_at(g, 0);
+		while (room > 0 && sb_count(g->sb) > 0) {
+			const struct sb_line *l = sb_line(g->sb, 0);
 			int len = l->ncells;
 			struct grid_cell *c = xmalloc((size_t)(len ? len : 1) * sizeof *c);
 			if (len)
 				sb_decode(g, l, c, len);
 			plist_add(&popped, c, len, l->flags);
-			/* drop newest */
-			int idx = (g->sb_head + g->sb_count - 1) % g->sb_max;
-			g->sb_bytes -= g->sb[idx]->cap + sizeof(struct sbline);
-			free(g->sb[idx]);
-			g->sb[idx] = NULL;
-			g->sb_count--;
+			sb_drop_newest(g->sb);
 			room--;
 		}
-		if (g->view > g->sb_count)
-			g->view = g->sb_count;
+		view_clamp(g);
 	}
 	for (size_t i = 0; i < first; i++) {
 		sb_push_cells(g, lines->v[i].cells, lines->v[i].len, lines->v[i].flags);
@@ -1574,7 +1515,6 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 		*crow = ncur_r;
 	if (ccol)
 		*ccol = ncur_c;
-	if (g->view > g->sb_count)
-		g->view = g->sb_count;
+	view_clamp(g);
 	grid_damage_all(g);
 }
