@@ -1339,9 +1339,21 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				} else if (b == 's' && t->vt_pen_stale) {
 					kind = 6;
 				}
-			} else if (b == 0x1b)
+			} else if (b == 0x1b) {
+				/* cancels the CSI and starts a new sequence here: what
+				 * came before goes to libvterm as it is, so that the
+				 * new one's bytes (tracked modes, SGR) are its own */
+				if (in_carry)
+					feed_carry_with(t, buf, from, i);
+				else if (t->nohold)
+					feed_raw(t, buf + from, i - from);
+				if (in_carry || t->nohold)
+					from = i;
+				in_carry = 0;
+				t->nohold = 0;
+				seq = i;
 				t->sc = SC_ESC;
-			else if (b == 0x18 || b == 0x1a || b >= 0x80)
+			} else if (b == 0x18 || b == 0x1a || b >= 0x80)
 				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
 			else {
 				if (b == 0x0e || b == 0x0f)
