@@ -53,6 +53,8 @@ struct term {
 	int csi_nsep;        /* argument separators in the CSI so far */
 	int csi_val;         /* value of the CSI's first argument so far */
 	int csi_len;         /* bytes of the CSI so far */
+	int csi_phase;       /* 0 leader, 1 arguments, 2 intermediates (0.1.4's
+			      * parser states: a byte out of place ends it) */
 	int esc_hash;        /* the escape so far is ESC # */
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */
@@ -1231,6 +1233,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->csi_nsep = 0;
 				t->csi_val = 0;
 				t->csi_len = 0;
+				t->csi_phase = 0;
 			} else if (b == ']' || b == 'P') {
 				t->sc = SC_STR;
 				t->str_dcs = b == 'P';
@@ -1298,6 +1301,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->gl = -1; /* not sure 0.1.4 runs it here */
 			break;
 		case SC_CSI:
+			if (b >= 0x20 && b < 0x40) {
+				if (t->csi_phase == 0 && !(b >= 0x3c && b <= 0x3f))
+					t->csi_phase = 1;
+				if (t->csi_phase == 1 && !((b >= '0' && b <= '9') || b == ';' || b == ':'))
+					t->csi_phase = 2;
+				if (t->csi_phase == 2 && b >= 0x30) {
+					done = 1; /* invalid (a leader or digit too late): it ends, nothing runs */
+					break;
+				}
+			}
 			if (b >= 0x40 && b <= 0x7e) {
 				done = 1;
 				if (b == 'b' && t->csi_plain)
