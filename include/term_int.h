@@ -35,6 +35,8 @@ struct term {
 	int csi_nsep;        /* argument separators in the CSI so far */
 	int csi_val;         /* value of the CSI's first argument so far */
 	int csi_len;         /* bytes of the CSI so far */
+	int csi_phase;       /* 0 leader, 1 arguments, 2 intermediates (0.1.4's
+			      * parser states: a byte out of place ends it) */
 	int esc_hash;        /* the escape so far is ESC # */
 	int utf8_need;       /* SC_UTF8: continuation bytes still to come */
 	int rep_width;       /* width of the last glyph put (what REP repeats) */

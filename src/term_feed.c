@@ -768,6 +768,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->csi_nsep = 0;
 				t->csi_val = 0;
 				t->csi_len = 0;
+				t->csi_phase = 0;
 			} else if (b == ']' || b == 'P') {
 				t->sc = SC_STR;
 				t->str_dcs = b == 'P';
@@ -835,6 +836,16 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				t->gl = -1; /* not sure 0.1.4 runs it here */
 			break;
 		case SC_CSI:
+			if (b >= 0x20 && b < 0x40) {
+				if (t->csi_phase == 0 && !(b >= 0x3c && b <= 0x3f))
+					t->csi_phase = 1;
+				if (t->csi_phase == 1 && !((b >= '0' && b <= '9') || b == ';' || b == ':'))
+					t->csi_phase = 2;
+				if (t->csi_phase == 2 && b >= 0x30) {
+					done = 1; /* invalid (a leader or digit too late): it ends, nothing runs */
+					break;
+				}
+			}
 			if (b >= 0x40 && b <= 0x7e) {
 				done = 1;
 				if (b == 'b' && t->csi_plain)
@@ -876,9 +887,21 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				} else if (b == 's' && t->vt_pen_stale) {
 					kind = 6;
 				}
-			} else if (b == 0x1b)
+			} else if (b == 0x1b) {
+				/* cancels the CSI and starts a new sequence here: what
+				 * came before goes to libvterm as it is, so that the
+				 * new one's bytes (tracked modes, SGR) are its own */
+				if (in_carry)
+					feed_carry_with(t, buf, from, i);
+				else if (t->nohold)
+					term_feed_raw(t, buf + from, i - from);
+				if (in_carry || t->nohold)
+					from = i;
+				in_carry = 0;
+				t->nohold = 0;
+				seq = i;
 				t->sc = SC_ESC;
-			else if (b == 0x18 || b == 0x1a || b >= 0x80)
+			} else if (b == 0x18 || b == 0x1a || b >= 0x80)
 				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
 			else {
 				if (b == 0x0e || b == 0x0f)

@@ -24,12 +24,23 @@
  * - chunks split only before bytes below 0x80 (a combining mark split
  *   from its base at the last column is a known difference).
  * Input: byte 0-1 = rows/cols, byte 2 = chunking seed, then the stream. */
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../unit/oracle.h"
+
+/* The oracle asks glibc's wcwidth which glyphs are wide (oracle.h). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setlocale(LC_CTYPE, "C.UTF-8");
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -185,6 +185,10 @@ static const struct stream hand[] = {
 	{ "fast lf after full regions", 4, 12,
 	  "1\r\n2\r\n3\r\n4" CSI "1;4r" CSI "4;1H" "a\nb\n" CSI "3;2r" CSI "4;1H" "c\n\n" CSI ";r" CSI "4;1H"
 	  "d\n" CSI "0;99r" CSI "4;1H" "e\n" CSI "2r" CSI "4;1H" "f\n" CSI "1:2r" CSI "4;1H" "g\n" },
+	{ "csi cancelled by another", 4, 20,
+	  "ab" CSI "12;2\n\n" CSI "20h" "cd\nef" CSI "3\r" CSI "2;31m" "gh" CSI "1;2\b" CSI "4h" "\rij" },
+	{ "csi ended by a byte out of place", 4, 20,
+	  "ab" CSI "?1049??\xcb\x93" "cd" CSI "1 2m" "ef" CSI "4?h" "gh\r" CSI "1;2<m" "ij" CSI "2 3H" "kl" },
 	/* 0.1.4 sets or resets only the first mode a CSI h / l names */
 	{ "fast lnm past the first argument", 4, 20, CSI "20h" "ab" CSI "3;20l" "cd\nef" },
 	{ "fast irm past the first argument", 3, 20, "abcdef\r" CSI "4h" CSI "1;4l" "XY" CSI "4;20h" "\r\nZ\n" },
