@@ -104,6 +104,13 @@ struct term {
 	char lg_ch;
 	int muted;
 	int lnm;             /* new-line mode (CSI 20 h): LF is CR LF */
+	/* 0.1.4 decodes a text run that starts with ASCII with G0's UTF-8
+	 * decoder, and one that starts with a byte >= 0x80 with another; a
+	 * malformed sequence can leave either waiting for continuation bytes,
+	 * and G0's then turns the next ASCII run's first character into
+	 * U+FFFD + it. gl_dirty: G0's may be waiting (fast_run leaves the
+	 * next run's first character to libvterm). */
+	int gl_dirty;
 	int region;          /* a scroll region (DECSTBM) may be set */
 
 	struct grid_cursor cur;
@@ -557,11 +564,30 @@ static void vt_catch_up(struct term *t, const char *p, size_t n)
 	t->muted = 0;
 }
 
+/* 1 if p[0..n) holds a UTF-8 lead byte whose sequence it does not
+ * complete (0.1.4's decoder then waits for more). */
+static int utf8_incomplete(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0xc0 || c > 0xfd)
+			continue;
+		size_t need = c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf8 ? 3 : c < 0xfc ? 4 : 5;
+		for (size_t k = 1; k <= need; k++)
+			if (i + k >= n || ((unsigned char)p[i + k] & 0xc0) != 0x80)
+				return 1;
+		i += need;
+	}
+	return 0;
+}
+
 static void feed_raw(struct term *t, const char *p, size_t n)
 {
 	if (n) {
 		if (t->vt_lazy || t->lg_lazy)
 			vt_catch_up(t, p, n);
+		if (!t->gl_dirty && utf8_incomplete(p, n))
+			t->gl_dirty = 1;
 		t->last_hi = (unsigned char)p[n - 1] >= 0x80;
 		vterm_input_write(t->vt, p, n);
 	}
@@ -898,18 +924,33 @@ static int maybe_phantom(const struct term *t, VTermPos p)
 	return t->ph && p.row == t->ph_row && p.col == t->ph_col;
 }
 
-/* buf[s, e) is a run of bytes 0x20-0x7e in ground state; *from is the
- * first byte of buf not yet fed to libvterm (<= s). */
-static void fast_run(struct term *t, const char *buf, size_t s, size_t e, size_t *from)
+/* buf[s, e) is a run of bytes 0x20-0x7e in ground state, followed by a
+ * byte >= 0x80 if hi_next; *from is the first byte of buf not yet fed to
+ * libvterm (<= s). */
+static void fast_run(struct term *t, const char *buf, size_t s, size_t e, size_t *from, int hi_next)
 {
 	if (!fast_ok(t))
 		return;
-	/* a write to libvterm must not end inside a UTF-8 sequence */
-	if (s > *from ? (unsigned char)buf[s - 1] >= 0x80 : t->last_hi)
+	int clears = 0;
+	if (s > *from ? (unsigned char)buf[s - 1] >= 0x80 : t->last_hi) {
+		/* a write to libvterm must not end inside a UTF-8 sequence:
+		 * libvterm gets this one with the bytes before it */
 		s++;
+	} else if (t->gl_dirty || utf8_incomplete(buf + *from, s - *from)) {
+		/* G0's decoder may be waiting: libvterm decodes this one (and
+		 * is then done waiting) */
+		s++;
+		clears = 1;
+	}
+	if (hi_next)
+		e--; /* that byte goes with the last one, in G0's run as here */
 	while (s < e) {
 		feed_raw(t, buf + *from, s - *from);
 		*from = s;
+		if (clears) {
+			t->gl_dirty = 0;
+			clears = 0;
+		}
 		if (!fast_ok(t)) /* again: what was just fed may have changed it */
 			return;
 		VTermPos p = vt_cursor(t);
@@ -1103,7 +1144,9 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 			t->region = colon || !decstbm_full(t, vals, nv);
 		return 0;
 	}
-	for (int k = 0; k < nv; k++) {
+	/* 0.1.4 sets or resets the first mode named only (state.c: SM, RM
+	 * and the DEC private forms read args[0]) */
+	for (int k = 0; k < 1; k++) {
 		if (!leader && vals[k] == 4)
 			t->irm = final == 'h';
 		else if (!leader && vals[k] == 20)
@@ -1139,7 +1182,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 					size_t s0 = j;
 					while (++j < len && u[j] >= 0x20 && u[j] < 0x7f)
 						;
-					fast_run(t, buf, s0, j, &from);
+					fast_run(t, buf, s0, j, &from, j < len && u[j] >= 0x80);
 					continue;
 				}
 				if (c == 0x1b)
@@ -1296,9 +1339,21 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				} else if (b == 's' && t->vt_pen_stale) {
 					kind = 6;
 				}
-			} else if (b == 0x1b)
+			} else if (b == 0x1b) {
+				/* cancels the CSI and starts a new sequence here: what
+				 * came before goes to libvterm as it is, so that the
+				 * new one's bytes (tracked modes, SGR) are its own */
+				if (in_carry)
+					feed_carry_with(t, buf, from, i);
+				else if (t->nohold)
+					feed_raw(t, buf + from, i - from);
+				if (in_carry || t->nohold)
+					from = i;
+				in_carry = 0;
+				t->nohold = 0;
+				seq = i;
 				t->sc = SC_ESC;
-			else if (b == 0x18 || b == 0x1a || b >= 0x80)
+			} else if (b == 0x18 || b == 0x1a || b >= 0x80)
 				done = 1; /* cancelled; a byte >= 0x80 ends it in 0.1.4 */
 			else {
 				if (b == 0x0e || b == 0x0f)
