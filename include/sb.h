@@ -1,6 +1,6 @@
 /* sb — a terminal's scrollback storage: encoded lines kept oldest first, in
  * a chain of byte blocks, with no allocation per line (src/sb.c). What a
- * line's bytes mean is the grid's business (grid.c encodes and decodes);
+ * line's bytes mean is the grid's business (grid_sb.c encodes and decodes);
  * so is the policy (when to drop, the view offset). */
 #ifndef SHOAL_SB_H
 #define SHOAL_SB_H

@@ -16,13 +16,20 @@
  *   'A', SO and SI become CR): 0.1.4 picks a text run's charset from the
  *   run's first byte, so with UTF-8 about the result depends on where
  *   writes split;
- * - malformed UTF-8 (a lead byte without all its continuation bytes
- *   becomes '?'): 0.1.4 has two UTF-8 decoders (G0's, for text runs that
+ * - malformed UTF-8 (a lead byte without all its continuation bytes, a
+ *   stray continuation byte, 0xfe and 0xff become '?'): 0.1.4 has two UTF-8 decoders (G0's, for text runs that
  *   start with ASCII, and another for runs that start with a byte >= 0x80),
  *   so what a cut sequence turns into depends on where writes split; the
  *   hand-written oracle streams cover what we do there;
  * - chunks split only before bytes below 0x80 (a combining mark split
  *   from its base at the last column is a known difference).
+ * What it still finds, with or without the fast paths (-DTERM_DEBUG_NOFAST):
+ * C0 controls inside a CSI that another ESC cancels, next to chunk ends
+ * (the scanner splits libvterm's writes there, and 0.1.4's two UTF-8
+ * decoders make the result depend on it). Not in `make fuzz-run` until
+ * those are settled; run it by hand on a copy of its seeds:
+ *   make fuzz && cp -r tests/fuzz/corpus/fuzz_term_diff /tmp/c &&
+ *   build/fuzz/fuzz_term_diff -max_len=16384 /tmp/c
  * Input: byte 0-1 = rows/cols, byte 2 = chunking seed, then the stream. */
 #include <locale.h>
 #include <stddef.h>
@@ -70,8 +77,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0xc0 || c > 0xfd)
+		if (c < 0x80)
 			continue;
+		if (c < 0xc0 || c > 0xfd) {
+			s[i] = '?'; /* a stray continuation byte, 0xfe, 0xff */
+			continue;
+		}
 		size_t need = c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf8 ? 3 : c < 0xfc ? 4 : 5, k;
 		for (k = 1; k <= need; k++)
 			if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) != 0x80)
