@@ -4,7 +4,7 @@
  * properties, a compact scrollback ring with a line limit and a byte cap, a
  * scrolled-back view, and reflow of wrapped lines on resize.
  *
- * The grid knows nothing of libvterm: src/term.c drives it from VTermState's
+ * The grid knows nothing of libvterm: src/term.c (and term_feed.c) drive it from VTermState's
  * callbacks, and the renderer only reads it. Cells are plain values:
  * a code point (or an index into the grid's table of combined sequences),
  * a width, attributes and two colours. */
@@ -43,7 +43,7 @@ static inline unsigned grid_color_b(uint32_t c) { return c & 0xffu; }
 #define GRID_ATTR_STRIKE 0x0040u
 #define GRID_ATTR_FONT_MASK 0x0780u /* alternative font 0-9 (SGR 10-19) */
 #define GRID_ATTR_FONT_SHIFT 7
-#define GRID_ATTR_DIM 0x0800u     /* SGR 2 (tracked by term.c's scanner: 0.1.4 has no dim) */
+#define GRID_ATTR_DIM 0x0800u     /* SGR 2 (tracked by term_feed.c's scanner: 0.1.4 has no dim) */
 #define GRID_ATTR_CONCEAL 0x1000u /* SGR 8 (likewise: no conceal in 0.1.4) */
 static inline unsigned grid_attr_underline(uint16_t a)
 {
