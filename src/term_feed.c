@@ -698,6 +698,20 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 	return saves;
 }
 
+/* A sequence starting at buf[seq] is dropped (not fed): what came before
+ * it goes to libvterm, and if libvterm already has the sequence's head
+ * (term_flush, carry overflow: nohold), CAN cancels it there. */
+static void drop_start(struct term *t, const char *buf, size_t from, size_t seq, int in_carry)
+{
+	if (in_carry)
+		t->carry_len = 0;
+	else if (!t->nohold)
+		term_feed_raw(t, buf + from, seq - from);
+	if (t->nohold)
+		term_feed_raw(t, "\x18", 1);
+	t->nohold = 0;
+}
+
 void term_feed(struct term *t, const char *buf, size_t len)
 {
 	size_t from = 0;       /* bytes of buf before this are handled */
@@ -776,13 +790,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 			else if (b == '_' || b == '^' || b == 'X') {
 				/* APC / PM / SOS: feed what came before, drop the rest
 				 * (cancelling an ESC libvterm already got) */
-				if (in_carry)
-					t->carry_len = 0;
-				else if (!t->nohold)
-					term_feed_raw(t, buf + from, seq - from);
-				if (t->nohold)
-					term_feed_raw(t, "\x18", 1);
-				t->nohold = 0;
+				drop_start(t, buf, from, seq, in_carry);
 				in_carry = 0;
 				t->sc = SC_DROP;
 			} else if (b >= 0x20 && b <= 0x2f) {
@@ -918,13 +926,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				/* feed what came before, drop the sequence; if libvterm
 				 * already has its head (term_flush, carry overflow),
 				 * cancel it there with CAN */
-				if (in_carry)
-					t->carry_len = 0;
-				else if (!t->nohold)
-					term_feed_raw(t, buf + from, seq - from);
-				if (t->nohold)
-					term_feed_raw(t, "\x18", 1);
-				t->nohold = 0;
+				drop_start(t, buf, from, seq, in_carry);
 				in_carry = 0;
 				from = len; /* nothing of buf is fed until the drop ends */
 				t->sc = SC_CSI_DROP;
