@@ -52,7 +52,9 @@ n2=$(grep -c tick "$R/.shoal/logs/a.log")
 [ "$n2" -gt "$n1" ] && t_ok "a's agent still writes to its pane" || t_fail "a's agent still writes to its pane" "$n1 -> $n2"
 d_wait_gone "plan reloaded" 1
 d_keys g
-d_expect "the DAG view has the new task in wave 2" "d "
+# " d " is in the sidebar too: wait for the view's edge into d, then look
+# at d's line
+d_expect "the DAG view has the new task in wave 2" "◀─ b"
 t_has "with its dependency" "◀─ b" "$(d_cap | grep ' d ')"
 d_keys q
 
