@@ -1,7 +1,10 @@
 /* orch — the task lifecycle engine (see orch.h): ready set, wave gating,
  * the max_workers queue, transitions as persisted events, marks, operator
- * actions and the merge sequence, with git and PTY work behind orch_ops. */
+ * actions and the merge sequence, with git and PTY work behind orch_ops.
+ * An agent's command line, environment and prompt file are orch_argv.c's;
+ * the control socket's requests are orch_ctl.c's. */
 #include "orch.h"
+#include "orch_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -362,173 +365,6 @@ static int unmet_dep(const struct orch *o, int i)
 	return -1;
 }
 
-/* ---- argv, env, prompt ---- */
-
-/* The expanded prompt_template, or a copy of text when the agent is started
- * for something else (resolving a conflict: orch_resolve). */
-static char *full_prompt(const struct orch *o, int i, const char *prompt_file, const char *text)
-{
-	const struct plan *p = o->plan;
-	if (text)
-		return xstrdup(text);
-	const char *tmpl = p->prompt_template ? p->prompt_template : "{prompt}";
-	return plan_expand(p, &p->tasks[i], tmpl, o->t[i].worktree, prompt_file);
-}
-
-static strv task_argv(const struct orch *o, int i, const char *prompt_file, int resume,
-		      const char *text, struct err *e)
-{
-	const struct plan *p = o->plan;
-	const struct plan_task *pt = &p->tasks[i];
-	const struct plan_profile *pr = plan_task_profile(p, pt);
-	char *const *tmpl = pt->command ? pt->command : pr ? pr->argv : NULL;
-	if (resume) {
-		if (!pr || !pr->resume || !pr->resume[0]) {
-			err_set(e, "task %s: %s has no resume command; restart it instead", pt->id,
-				pr ? "its agent profile" : "an explicit command");
-			return NULL;
-		}
-		tmpl = pr->resume;
-	}
-	if (!tmpl || !tmpl[0]) {
-		err_set(e, "task %s: no command and no agent profile to run", pt->id);
-		return NULL;
-	}
-	/* {prompt} in an argv is the whole expanded prompt_template. */
-	struct plan_task copy = *pt;
-	char *prompt = full_prompt(o, i, prompt_file, text);
-	copy.prompt = prompt;
-	size_t n = strv_len((strv)tmpl);
-	strv v = xcalloc(n + 1, sizeof *v);
-	for (size_t k = 0; k < n; k++)
-		v[k] = plan_expand(p, &copy, tmpl[k], o->t[i].worktree, prompt_file);
-	free(prompt);
-	return v;
-}
-
-strv orch_task_argv(const struct orch *o, int i, const char *prompt_file, struct err *e)
-{
-	return task_argv(o, i, prompt_file, 0, NULL, e);
-}
-
-static int env_key_is(const char *entry, const char *key)
-{
-	size_t n = strlen(key);
-	return !strncmp(entry, key, n) && entry[n] == '=';
-}
-
-strv orch_task_env(const struct orch *o, int i, const char *prompt_file, int full)
-{
-	const struct plan *p = o->plan;
-	const struct plan_task *pt = &p->tasks[i];
-	const struct orch_task *t = &o->t[i];
-	const char *const *base = o->environ_base ? o->environ_base : (const char *const *)environ;
-	struct { const char *k; const char *v; } ours[] = {
-		{ "SHOAL_TASK_ID", pt->id },
-		{ "SHOAL_TASK_TITLE", pt->title ? pt->title : pt->id },
-		{ "SHOAL_WORKTREE", t->worktree },
-		{ "SHOAL_BRANCH", t->branch },
-		{ "SHOAL_BASE", p->base },
-		{ "SHOAL_PLAN", o->plan_path },
-		{ "SHOAL_REPO", o->repo },
-		{ "SHOAL_PROMPT_FILE", prompt_file },
-	};
-	size_t nb = 0, ne = strv_len(pt->env);
-	while (full && base && base[nb])
-		nb++;
-	strv v = xcalloc(nb + ARRAY_LEN(ours) + ne + 1, sizeof *v);
-	size_t n = 0;
-	for (size_t k = 0; k < nb; k++) {
-		const char *s = base[k];
-		int drop = env_key_is(s, "CLAUDECODE") || !strncmp(s, "SHOAL_", 6);
-		for (size_t j = 0; j < ne && !drop; j++) {
-			const char *eq = strchr(pt->env[j], '=');
-			size_t kl = eq ? (size_t)(eq - pt->env[j]) : strlen(pt->env[j]);
-			drop = !strncmp(s, pt->env[j], kl) && s[kl] == '=';
-		}
-		if (!drop)
-			v[n++] = xstrdup(s);
-	}
-	for (size_t k = 0; k < ARRAY_LEN(ours); k++)
-		if (ours[k].v)
-			v[n++] = xasprintf("%s=%s", ours[k].k, ours[k].v);
-	for (size_t j = 0; j < ne; j++)
-		v[n++] = xstrdup(pt->env[j]);
-	v[n] = NULL;
-	return v;
-}
-
-static const char setup_script[] =
-	"repo=$1; shift\n"
-	"n=$1; shift\n"
-	"while [ \"$n\" -gt 0 ]; do\n"
-	"  p=$1; shift; n=$((n - 1))\n"
-	"  if [ -e \"$p\" ] || [ -L \"$p\" ]; then continue; fi\n"
-	"  if [ ! -e \"$repo/$p\" ]; then printf 'shoal: copy: %s does not exist in %s\\n' \"$p\" \"$repo\" >&2; exit 97; fi\n"
-	"  mkdir -p -- \"$(dirname -- \"$p\")\" && cp -R -- \"$repo/$p\" \"$p\" ||\n"
-	"    { printf 'shoal: copy: cannot copy %s\\n' \"$p\" >&2; exit 97; }\n"
-	"  printf 'shoal: copied %s\\n' \"$p\"\n"
-	"done\n"
-	"n=$1; shift\n"
-	"while [ \"$n\" -gt 0 ]; do\n"
-	"  p=$1; shift; n=$((n - 1))\n"
-	"  if [ -e \"$p\" ] || [ -L \"$p\" ]; then continue; fi\n"
-	"  if [ ! -e \"$repo/$p\" ]; then printf 'shoal: symlink: %s does not exist in %s\\n' \"$p\" \"$repo\" >&2; exit 97; fi\n"
-	"  mkdir -p -- \"$(dirname -- \"$p\")\" && ln -s -- \"$repo/$p\" \"$p\" ||\n"
-	"    { printf 'shoal: symlink: cannot link %s\\n' \"$p\" >&2; exit 97; }\n"
-	"  printf 'shoal: linked %s\\n' \"$p\"\n"
-	"done\n"
-	"setup=$1; shift; shift\n"
-	"if [ -n \"$setup\" ]; then\n"
-	"  printf 'shoal: setup: %s\\n' \"$setup\"\n"
-	"  sh -c \"$setup\" || { st=$?; printf '\\nshoal: the setup command failed (exit %d)\\n' \"$st\" >&2; exit \"$st\"; }\n"
-	"fi\n"
-	"exec \"$@\"\n";
-
-strv orch_setup_argv(const struct plan *p, const char *repo, char *const *argv)
-{
-	size_t nc = strv_len(p->copy), nl = strv_len(p->symlink), na = strv_len((strv)argv);
-	int wrap = nc || nl || (p->setup && *p->setup);
-	size_t n = wrap ? 5 + 1 + nc + 1 + nl + 2 + na : na; /* sh -c SCRIPT shoal-setup REPO */
-	strv v = xcalloc(n + 1, sizeof *v);
-	size_t k = 0;
-	if (wrap) {
-		v[k++] = xstrdup("sh");
-		v[k++] = xstrdup("-c");
-		v[k++] = xstrdup(setup_script);
-		v[k++] = xstrdup("shoal-setup");
-		v[k++] = xstrdup(repo);
-		v[k++] = xasprintf("%zu", nc);
-		for (size_t i = 0; i < nc; i++)
-			v[k++] = xstrdup(p->copy[i]);
-		v[k++] = xasprintf("%zu", nl);
-		for (size_t i = 0; i < nl; i++)
-			v[k++] = xstrdup(p->symlink[i]);
-		v[k++] = xstrdup(p->setup ? p->setup : "");
-		v[k++] = xstrdup("--");
-	}
-	for (size_t i = 0; i < na; i++)
-		v[k++] = xstrdup(argv[i]);
-	v[k] = NULL;
-	return v;
-}
-
-static int write_prompt(const struct orch *o, int i, const char *path, const char *override,
-			struct err *e)
-{
-	char *text = full_prompt(o, i, path, override);
-	char *tmp = xasprintf("%s.tmp", path);
-	int rc = 0;
-	FILE *f = fopen(tmp, "w");
-	if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
-		rc = err_set(e, "%s: cannot write the prompt: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	free(text);
-	return rc;
-}
-
 /* ---- starting ---- */
 
 /* Starts task i's agent in its worktree: its prompt, or text instead
@@ -550,12 +386,12 @@ static void spawn_task(struct orch *o, int i, int resume, const char *text)
 		mkdir(dir, 0755);
 		free(dir);
 	}
-	if (write_prompt(o, i, pf, text, &e) < 0) {
+	if (orch_prompt_write(o, i, pf, text, &e) < 0) {
 		set_state(o, i, TASK_FAILED, e.msg);
 		free(pf);
 		return;
 	}
-	strv argv = task_argv(o, i, pf, resume, text, &e);
+	strv argv = orch_argv_build(o, i, pf, resume, text, &e);
 	if (!argv) {
 		set_state(o, i, TASK_FAILED, e.msg);
 		free(pf);
@@ -860,7 +696,7 @@ static int again(struct orch *o, int i, int resume, struct err *e)
 	}
 	if (resume) {
 		/* Check before leaving the current state. */
-		strv probe = task_argv(o, i, NULL, 1, NULL, e);
+		strv probe = orch_argv_build(o, i, NULL, 1, NULL, e);
 		if (!probe)
 			return -1;
 		strv_free(probe);
@@ -1154,95 +990,4 @@ void orch_evaluate(struct orch *o, int i, int64_t now_ms, const char *title,
 	struct status_out out;
 	status_eval(&t->rules, &in, &out);
 	orch_status(o, i, &out);
-}
-
-/* ---- the control socket ---- */
-
-static int find_task(struct orch *o, const char *id, struct ctl_reply *rep)
-{
-	int i = plan_find(o->plan, id);
-	if (i >= 0)
-		return i;
-	const char **ids = xcalloc((size_t)o->plan->ntasks + 1, sizeof *ids);
-	for (int k = 0; k < o->plan->ntasks; k++)
-		ids[k] = o->plan->tasks[k].id;
-	const char *s = util_suggest(id, ids, (size_t)o->plan->ntasks);
-	rep->ok = 0;
-	snprintf(rep->msg, sizeof rep->msg, "no task \"%s\" in plan %s%s%s%s", id, o->plan->name,
-		 s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
-	free(ids);
-	return -1;
-}
-
-static int send_to(struct orch *o, int i, const char *bytes, size_t n, struct err *e)
-{
-	struct orch_task *t = &o->t[i];
-	if (!task_state_live(t->st) || t->pid <= 0)
-		return err_set(e, "task %s is not running (it is %s)", o->plan->tasks[i].id,
-			       task_state_name(t->st));
-	if (!o->ops.send)
-		return err_set(e, "sending input is not available");
-	if (o->ops.send(o->ops.ud, i, bytes, n, e) < 0)
-		return -1;
-	orch_input(o, i, (int64_t)util_now_ms());
-	return 0;
-}
-
-void orch_ctl_handle(void *ud, const struct ctl_req *r, struct ctl_reply *rep)
-{
-	struct orch *o = ud;
-	struct err e;
-	rep->ok = 1;
-	rep->msg[0] = 0;
-	if (r->cmd == CTL_MARK) {
-		int i = find_task(o, r->task, rep);
-		if (i < 0)
-			return;
-		if (orch_mark(o, i, r->mark, &e) < 0) {
-			rep->ok = 0;
-			snprintf(rep->msg, sizeof rep->msg, "%s", e.msg);
-			return;
-		}
-		snprintf(rep->msg, sizeof rep->msg, "task %s is %s", r->task, task_state_name(o->t[i].st));
-		return;
-	}
-	if (r->cmd != CTL_SEND)
-		return;
-	struct sbuf b = { 0 };
-	sbuf_adds(&b, r->text ? r->text : "");
-	if (r->enter)
-		sbuf_addc(&b, '\r');
-	if (!r->all) {
-		int i = find_task(o, r->task, rep);
-		if (i >= 0) {
-			if (send_to(o, i, b.s ? b.s : "", b.len, &e) < 0) {
-				rep->ok = 0;
-				snprintf(rep->msg, sizeof rep->msg, "%s", e.msg);
-			} else {
-				snprintf(rep->msg, sizeof rep->msg, "sent to %s", r->task);
-			}
-		}
-		sbuf_free(&b);
-		return;
-	}
-	int sent = 0, failed = 0;
-	for (int i = 0; i < o->plan->ntasks; i++) {
-		if (!task_state_live(o->t[i].st) || o->t[i].pid <= 0)
-			continue;
-		if (send_to(o, i, b.s ? b.s : "", b.len, &e) < 0)
-			failed++;
-		else
-			sent++;
-	}
-	sbuf_free(&b);
-	if (!sent && !failed) {
-		rep->ok = 0;
-		snprintf(rep->msg, sizeof rep->msg, "no agent is running");
-	} else if (failed) {
-		rep->ok = sent > 0;
-		snprintf(rep->msg, sizeof rep->msg, "sent to %d task%s, failed for %d: %.900s", sent,
-			 sent == 1 ? "" : "s", failed, e.msg);
-	} else {
-		snprintf(rep->msg, sizeof rep->msg, "sent to %d task%s", sent, sent == 1 ? "" : "s");
-	}
 }
