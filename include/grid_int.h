@@ -65,6 +65,17 @@ _Static_assert(sizeof(struct grid_cell) == 16, "grid_cell is 16 bytes, bg at off
 
 static const struct grid_cell blank_cell = { 0, GRID_COLOR_DEFAULT, GRID_COLOR_DEFAULT, 0, 1, 0 };
 
+static inline int grid_clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* A grid is at least 1x1 and at most 0xffff columns wide (a scrollback
+ * line's cell count is 16 bits). */
+static inline void grid_clamp_size(int *rows, int *cols)
+{
+	if (*rows < 1)
+		*rows = 1;
+	*cols = grid_clampi(*cols, 1, 0xffff);
+}
+
 static inline int is_blank(const struct grid_cell *c)
 {
 	return c->ch == 0 && c->attrs == 0 && c->fg == 0 && c->bg == 0 && c->flags == 0 &&

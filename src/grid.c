@@ -86,12 +86,7 @@ static void damage_rows(struct grid *g, int r0, int r1)
 
 struct grid *grid_new(int rows, int cols, int sb_lines)
 {
-	if (rows < 1)
-		rows = 1;
-	if (cols < 1)
-		cols = 1;
-	if (cols > 0xffff)
-		cols = 0xffff;
+	grid_clamp_size(&rows, &cols);
 	struct grid *g = xcalloc(1, sizeof *g);
 	g->rows = rows;
 	g->cols = cols;

@@ -133,20 +133,12 @@ static void set_row(struct row *rw, const struct grid_cell *c, int len, int cols
 
 void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 {
-	if (rows < 1)
-		rows = 1;
-	if (cols < 1)
-		cols = 1;
-	if (cols > 0xffff)
-		cols = 0xffff;
+	grid_clamp_size(&rows, &cols);
 	int orows = g->rows, ocols = g->cols;
 	if (rows == orows && cols == ocols)
 		return;
-	int cur_r = crow ? *crow : 0, cur_c = ccol ? *ccol : 0;
-	if (cur_r < 0)
-		cur_r = 0;
-	if (cur_r >= orows)
-		cur_r = orows - 1;
+	/* the column may be ocols: past the last one at the pending wrap */
+	int cur_r = grid_clampi(crow ? *crow : 0, 0, orows - 1), cur_c = ccol ? *ccol : 0;
 	if (cur_c < 0)
 		cur_c = 0;
 
@@ -265,14 +257,8 @@ void grid_resize(struct grid *g, int rows, int cols, int *crow, int *ccol)
 	free(g->viewbuf);
 	g->viewbuf = NULL;
 	g->viewbuf_cols = 0;
-	if (ncur_r < 0)
-		ncur_r = 0;
-	if (ncur_r >= rows)
-		ncur_r = rows - 1;
-	if (ncur_c < 0)
-		ncur_c = 0;
-	if (ncur_c >= cols)
-		ncur_c = cols - 1;
+	ncur_r = grid_clampi(ncur_r, 0, rows - 1);
+	ncur_c = grid_clampi(ncur_c, 0, cols - 1);
 	g->cursor.row = ncur_r;
 	g->cursor.col = ncur_c;
 	if (crow)

@@ -698,6 +698,18 @@ static int track_csi(struct term *t, const char *a, size_t an, const char *b, si
 	return saves;
 }
 
+/* An ESC at buf[i] that ended a string starts a new sequence: it is held
+ * (the carry is just it) and the scanner goes on from it as after any ESC.
+ * Returns the new in_carry (1); the caller steps back onto b. */
+static int restart_at_esc(struct term *t, size_t *from, size_t i)
+{
+	t->carry_len = 0;
+	carry_add(t, "\x1b", 1);
+	*from = i;
+	t->sc = SC_ESC;
+	return 1;
+}
+
 /* A sequence starting at buf[seq] is dropped (not fed): what came before
  * it goes to libvterm, and if libvterm already has the sequence's head
  * (term_flush, carry overflow: nohold), CAN cancels it there. */
@@ -979,12 +991,8 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				term_feed_raw(t, "\\", 1);
 			else
 				term_feed_raw(t, t->carry, t->carry_len);
-			t->carry_len = 0;
 			t->nohold = 0;
-			carry_add(t, "\x1b", 1);
-			in_carry = 1;
-			from = i;
-			t->sc = SC_ESC;
+			in_carry = restart_at_esc(t, &from, i);
 			i--;
 			continue;
 		case SC_DROP:
@@ -1002,11 +1010,7 @@ void term_feed(struct term *t, const char *buf, size_t len)
 				; /* stays */
 			} else {
 				/* the dropped string ended; that ESC starts a sequence */
-				t->carry_len = 0;
-				carry_add(t, "\x1b", 1);
-				in_carry = 1;
-				from = i;
-				t->sc = SC_ESC;
+				in_carry = restart_at_esc(t, &from, i);
 				i--;
 				continue;
 			}
