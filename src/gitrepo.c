@@ -749,6 +749,18 @@ void gitrepo_add_done(struct gitrepo *r, const char *id)
 	free(p);
 }
 
+/* The lock file a process killed while writing `ref` left. libgit2 commits
+ * a lock file by link() then unlink() (p_rename in posix.c), so a kill
+ * between the two leaves the ref written AND its lock, and every later
+ * update or delete of the ref fails on the lock. Only for refs that no one
+ * but a shoal holding git.lock writes. */
+static void drop_ref_lock(struct gitrepo *r, const char *ref)
+{
+	char *lk = xasprintf("%s/%s.lock", r->gitdir, ref);
+	unlink(lk);
+	free(lk);
+}
+
 /* Undoes the worktree adds a killed shoal left half done. */
 static void recover_adds(struct gitrepo *r)
 {
@@ -779,14 +791,12 @@ static void recover_adds(struct gitrepo *r)
 			git_reference *b = NULL;
 			char *ref = xasprintf("refs/heads/%s", branch);
 			char *holder = gitrepo_branch_holder(r, ref);
-			if (!strcmp(created, "1") && !holder &&
-			    git_branch_lookup(&b, r->git, branch, GIT_BRANCH_LOCAL) == 0)
-				git_branch_delete(b);
-			/* killed inside git_branch_create: its lock on our new branch */
 			if (!strcmp(created, "1") && !holder) {
-				char *lk = xasprintf("%s/%s.lock", r->gitdir, ref);
-				unlink(lk);
-				free(lk);
+				/* killed inside git_branch_create: its lock on our new
+				 * branch goes first, or the delete cannot lock the ref */
+				drop_ref_lock(r, ref);
+				if (git_branch_lookup(&b, r->git, branch, GIT_BRANCH_LOCAL) == 0)
+					git_branch_delete(b);
 			}
 			git_reference_free(b);
 			free(holder);
@@ -948,6 +958,8 @@ static void recover_validation(struct gitrepo *r)
 			const char *name = git_reference_shorthand(ref);
 			if (!strncmp(name, "shoal-tmp/", 10)) {
 				char *h = gitrepo_branch_holder(r, git_reference_name(ref));
+				if (!h)
+					drop_ref_lock(r, git_reference_name(ref));
 				if (!h && git_branch_delete(ref) == 0)
 					r->recovered++;
 				free(h);

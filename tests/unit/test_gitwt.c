@@ -255,6 +255,36 @@ static void test_partial_admin_dirs(void **st)
 	gitrepo_close(r);
 }
 
+/* A process killed inside libgit2's commit of a new ref (link(), then
+ * unlink() of the lock) leaves the ref AND its lock; recovery must still
+ * delete the branch it half made, and a leftover temporary branch too. */
+static void test_recover_linked_lock(void **st)
+{
+	(void)st;
+	struct err e = { { 0 } };
+	struct gitrepo *r = gt_open();
+	assert_int_equal(gitrepo_prepare(r, &e), 0);
+	assert_int_equal(gt_sh("cd '%s' && git branch shoal/t/half && git branch shoal-tmp/v1 && "
+			       "ln .git/refs/heads/shoal/t/half .git/refs/heads/shoal/t/half.lock && "
+			       "ln .git/refs/heads/shoal-tmp/v1 .git/refs/heads/shoal-tmp/v1.lock",
+			       gt_repo),
+			 0);
+	assert_int_equal(gitrepo_add_intent(r, "half", "half", "shoal/t/half", 1, &e), 0);
+	gitrepo_close(r);
+	r = gt_open();
+	assert_int_equal(gitrepo_prepare(r, &e), 0);
+	assert_true(r->recovered >= 2);
+	assert_int_equal(gt_sh("git -C '%s' rev-parse -q --verify refs/heads/shoal/t/half", gt_repo), 1);
+	assert_int_equal(gt_sh("git -C '%s' rev-parse -q --verify refs/heads/shoal-tmp/v1", gt_repo), 1);
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/refs/heads/shoal/t/half.lock", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.git/refs/heads/shoal-tmp/v1.lock", gt_repo)));
+	assert_false(gitrepo_exists(gt_fmt("%s/.shoal/adding-half", gt_repo)));
+	/* and the add works again */
+	add_ok(r, "half");
+	cli_sound();
+	gitrepo_close(r);
+}
+
 static void test_locked_and_invalid(void **st)
 {
 	(void)st;
@@ -416,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, gt_fixture_setup, gt_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_prune, gt_fixture_setup, gt_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_partial_admin_dirs, gt_fixture_setup, gt_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_recover_linked_lock, gt_fixture_setup, gt_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_locked_and_invalid, gt_fixture_setup, gt_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_progress_and_base_default, gt_fixture_setup, gt_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_filters_still_applied, gt_fixture_setup, gt_fixture_teardown),
