@@ -44,6 +44,10 @@ int pty_spawn(struct pty *p, const struct pty_opts *o, struct err *e);
  * available now, -1 at end of file (p->eof is set). */
 ssize_t pty_read(struct pty *p, char *buf, size_t cap);
 
+/* Bytes a read would return at once (FIONREAD: what the line discipline
+ * holds; not what its worker has still to move in), or -1 if unknown. */
+int pty_readable(const struct pty *p);
+
 /* Queues n bytes for the child and writes what the master takes now without
  * blocking. Bytes queued after EOF are dropped. */
 void pty_write(struct pty *p, const void *data, size_t n);

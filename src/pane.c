@@ -102,6 +102,11 @@ size_t pane_read(struct pane *p, size_t budget)
 			term_feed(p->term, buf, have);
 			have = 0;
 		}
+		/* Nothing held now: another read would sleep until the line
+		 * discipline's worker has moved more in (a context switch
+		 * each); poll() says when there is more. */
+		if ((size_t)n < want && pty_readable(&p->pty) == 0)
+			break;
 	}
 	if (have)
 		term_feed(p->term, buf, have);

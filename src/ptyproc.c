@@ -157,6 +157,14 @@ ssize_t pty_read(struct pty *p, char *buf, size_t cap)
 	}
 }
 
+int pty_readable(const struct pty *p)
+{
+	int n = 0;
+	if (p->fd < 0 || p->eof || ioctl(p->fd, FIONREAD, &n) < 0)
+		return -1;
+	return n;
+}
+
 size_t pty_pending(const struct pty *p)
 {
 	return p->wlen - p->woff;

@@ -135,6 +135,10 @@ void runner_read_agent(struct runner *r, int i, size_t budget, int64_t now)
 			term_feed(a->term, buf, (size_t)n);
 		if (!a->reported)
 			orch_output(&r->orch, i, now);
+		/* the line discipline holds nothing more: another read would
+		 * wait for its worker (pane_read says more) */
+		if ((size_t)n < want && pty_readable(&a->pty) == 0)
+			break;
 	}
 	if (a->term)
 		term_drain(a);

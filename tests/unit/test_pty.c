@@ -71,6 +71,34 @@ static void test_printf_and_exit(void **state)
 	pty_close(&p);
 }
 
+/* pty_readable: what a read takes at once; 0 once it is all read (the
+ * pane and agent readers stop there instead of sleeping in read()). */
+static void test_readable(void **state)
+{
+	(void)state;
+	struct pty p;
+	struct err e;
+	char *argv[] = { "sh", "-c", "printf 0123456789; sleep 2", NULL };
+	assert_int_equal(pty_spawn(&p, &(struct pty_opts){ .argv = argv, .rows = 10, .cols = 40 }, &e), 0);
+	struct pollfd pf = { .fd = p.fd, .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 5000), 1);
+	uint64_t end = util_now_ms() + 5000;
+	while (pty_readable(&p) < 10 && util_now_ms() < end)
+		usleep(1000);
+	assert_int_equal(pty_readable(&p), 10);
+	char buf[64];
+	assert_int_equal(pty_read(&p, buf, 4), 4);
+	assert_int_equal(pty_readable(&p), 6);
+	assert_int_equal(pty_read(&p, buf, sizeof buf), 6);
+	assert_memory_equal(buf, "456789", 6);
+	assert_int_equal(pty_readable(&p), 0);
+	assert_int_equal(pty_read(&p, buf, sizeof buf), 0); /* nothing, and no wait for it */
+	pty_kill(&p, SIGKILL);
+	wait_reaped(&p);
+	pty_close(&p);
+	assert_int_equal(pty_readable(&p), -1);
+}
+
 static void test_exit_codes(void **state)
 {
 	(void)state;
@@ -245,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printf_and_exit),
+		cmocka_unit_test(test_readable),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_size_and_resize),
 		cmocka_unit_test(test_env_and_cwd),
