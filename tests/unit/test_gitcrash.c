@@ -162,7 +162,7 @@ static void test_kill_points(void **st)
 	gt_free(tree);
 	assert_true(main_matches());
 
-	int n_old = 0, n_new = 0, n_finished = 0, n_repaired = 0, n_inconsistent = 0;
+	int n_old = 0, n_new = 0, n_finished = 0, n_repaired = 0, n_inconsistent = 0, n_half_admin = 0;
 	char *journal = gt_fmt("%s/.shoal/merge-journal", gt_repo);
 	for (int k = 0; k < KILLS; k++) {
 		/* half spread over the whole run; half at 0, 2, 4 ... ms after the
@@ -192,7 +192,20 @@ static void test_kill_points(void **st)
 			assert_string_equal(t, merged_tree);
 			gt_free(p1), gt_free(p2), gt_free(t);
 		}
-		assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
+		/* fsck is clean, but for one state: libgit2's worktree add writes
+		 * an admin dir's gitdir before its HEAD, so a kill in between
+		 * leaves a validation worktree fsck calls an invalid HEAD (ref
+		 * errors, 8). Recovery's sweep removes it (fsck after recovery,
+		 * below, must be clean). */
+		int fsck = gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo);
+		if (fsck != 0) {
+			assert_int_equal(fsck, 8);
+			assert_int_equal(gt_sh("cd '%s/.git/worktrees' && for d in *; do [ -f \"$d/gitdir\" ] && "
+					       "[ ! -s \"$d/HEAD\" ] && exit 0; done; exit 1",
+					       gt_repo),
+					 0);
+			n_half_admin++;
+		}
 		if (!main_matches())
 			n_inconsistent++;
 		/* recovery, as every mutating shoal command runs it first */
@@ -219,9 +232,9 @@ static void test_kill_points(void **st)
 		assert_int_equal(gt_sh("git -C '%s' fsck --no-progress --strict", gt_repo), 0);
 	}
 	printf("# crash: uninterrupted merge %.0f ms; %d kills: base old %d, new %d; finished before "
-	       "the kill %d; main worktree inconsistent right after the kill %d; recovery repaired "
-	       "something %d\n",
-	       total_ms, KILLS, n_old, n_new, n_finished, n_inconsistent, n_repaired);
+	       "the kill %d; main worktree inconsistent right after the kill %d; half-made worktree "
+	       "admin dir right after the kill %d; recovery repaired something %d\n",
+	       total_ms, KILLS, n_old, n_new, n_finished, n_inconsistent, n_half_admin, n_repaired);
 }
 
 /* Killing `worktree add` anywhere: after recovery the repository is sound,
